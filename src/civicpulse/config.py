@@ -1,0 +1,141 @@
+"""One typed settings object: `CIVICPULSE_*` environment variables, then `civicpulse.toml`, then defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from civicpulse.errors import ConfigError
+
+PLACEHOLDERS = frozenset({"", "change-me", "changeme", "secret", "placeholder", "xxx"})
+SECRET_NAMES = ("pseudonym_key", "session_secret")
+
+
+def config_file() -> Path:
+    """Return the TOML file to read: `CIVICPULSE_CONFIG`, else `./civicpulse.toml`."""
+    return Path(os.environ.get("CIVICPULSE_CONFIG", "civicpulse.toml"))
+
+
+class Settings(BaseSettings):
+    """Every setting civicpulse reads, with its default and help (rendered into docs/settings.md)."""
+
+    model_config = SettingsConfigDict(env_prefix="CIVICPULSE_", extra="ignore")
+
+    env: Literal["development", "production"] = Field(
+        "development", description="Deployment mode; production refuses placeholder secrets."
+    )
+    data_dir: Path = Field(
+        Path("civicpulse-data"), description="Directory for the SQLite database, secrets and exports."
+    )
+    database_url: str = Field(
+        "", description="SQLAlchemy URL of the store; empty means SQLite at DATA_DIR/civicpulse.db."
+    )
+    pseudonym_key: str = Field(
+        "",
+        description="Key of the keyed hash that replaces author handles; generated into DATA_DIR if empty.",
+    )
+    session_secret: str = Field(
+        "", description="Secret that signs web sessions; generated into DATA_DIR if empty."
+    )
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(8000, description="Port the web server listens on.")
+    user_agent: str = Field(
+        "civicpulse/0.1 (+https://github.com/civicpulse/civicpulse; civic listening)",
+        description="User-Agent sent with every request; names civicpulse so publishers can reach us.",
+    )
+    fetch_timeout_s: float = Field(20.0, description="Timeout of one HTTP request, in seconds.")
+    max_response_mb: float = Field(
+        20.0, description="Largest response body read, in MB; larger responses are quarantined."
+    )
+    per_host_delay_s: float = Field(
+        3.0, description="Minimum seconds between two requests to the same host (politeness)."
+    )
+    min_poll_interval_s: float = Field(300.0, description="Shortest adaptive polling interval of a feed.")
+    max_poll_interval_s: float = Field(21600.0, description="Longest adaptive polling interval of a feed.")
+    max_backoff_s: float = Field(86400.0, description="Longest wait after repeated failures of a source.")
+    fetch_full_text: bool = Field(
+        False, description="Fetch each new feed entry's article page and extract its full text."
+    )
+    collect_concurrency: int = Field(4, description="Hosts fetched in parallel by the collector.")
+    import_batch_size: int = Field(500, description="Rows written per transaction by imports.")
+    raw_retention_days: int = Field(
+        365, description="Days raw item text is kept before retention jobs blank it."
+    )
+    log_level: str = Field("INFO", description="Logging level (DEBUG, INFO, WARNING, ERROR).")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = config_file()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if path.is_file():
+            _check_toml(path)
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def store_url(self) -> str:
+        """The database URL actually used."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'civicpulse.db').as_posix()}"
+
+    @property
+    def max_response_bytes(self) -> int:
+        return int(self.max_response_mb * 1024 * 1024)
+
+
+def _check_toml(path: Path) -> None:
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix it or remove it.") from exc
+
+
+def with_secrets(settings: Settings) -> Settings:
+    """Fill missing secrets from DATA_DIR/secrets.toml, generating them on first run.
+
+    In production a secret left at a placeholder is refused rather than silently replaced.
+    """
+    given = {name: getattr(settings, name) for name in SECRET_NAMES}
+    if settings.env == "production":
+        weak = [n for n, v in given.items() if v.strip().lower() in PLACEHOLDERS - {""} or 0 < len(v) < 16]
+        if weak:
+            names = ", ".join(f"CIVICPULSE_{n.upper()}" for n in weak)
+            raise ConfigError(f"{names} is a placeholder or too short; set a random value of 32+ characters.")
+    missing = [n for n, v in given.items() if not v]
+    if not missing:
+        return settings
+    path = settings.data_dir / "secrets.toml"
+    stored = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    fresh = {n: stored.get(n) or secrets.token_urlsafe(32) for n in missing}
+    if any(n not in stored for n in missing):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        merged = {**stored, **fresh}
+        path.write_text("".join(f'{k} = "{v}"\n' for k, v in sorted(merged.items())), encoding="utf-8")
+        path.chmod(0o600)
+    return settings.model_copy(update=fresh)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, secrets included (cached; tests build `Settings` directly)."""
+    return with_secrets(Settings())

@@ -1,0 +1,1 @@
+"""Understanding: what each item says, in which language, about what and where."""

@@ -1,0 +1,29 @@
+"""Text normalisation shared by every stage: NFC, clean whitespace, and a diacritic-free search key.
+
+This module imports only the standard library, so the store may use `fold` to build search keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss"})
+
+
+def normalise(text: str) -> str:
+    """Return `text` in NFC with control characters removed and whitespace tidied."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def fold(text: str) -> str:
+    """Return a lower-case, diacritic-free key: `Ngập ở Thủ Đức` -> `ngap o thu duc`."""
+    decomposed = unicodedata.normalize("NFD", text.lower().translate(_FOLD_EXTRA))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped.replace("\n", " ")).strip()
