@@ -1,0 +1,1 @@
+"""The pipeline: stages, the runner that drives them, and the topology that orders them."""

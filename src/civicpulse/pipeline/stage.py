@@ -1,0 +1,18 @@
+"""The stage protocol: a stage implements one method; the runner does the rest."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from civicpulse.models import Item
+
+
+class Stage(Protocol):
+    """One step of understanding or detection applied to each new item.
+
+    `process` returns the (possibly enriched) item or raises `Skip`, `Quarantine` or `Retry`.
+    """
+
+    name: str
+
+    def process(self, item: Item) -> Item: ...
