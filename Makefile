@@ -39,7 +39,7 @@ bench: $(STAMP)
 
 ## docs: regenerate docs/settings.md from the settings object
 docs: $(STAMP)
-	$(BIN)/python -m civicpulse.docs_settings > docs/settings.md
+	$(BIN)/python -m civicpulse.settings_doc > docs/settings.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(8000, description="Port the web server listens on.")
     user_agent: str = Field(
-        "civicpulse/0.1 (+https://github.com/civicpulse/civicpulse; civic listening)",
+        "civicpulse/0.1 (open-source civic listening; set CIVICPULSE_USER_AGENT to add a contact)",
         description="User-Agent sent with every request; names civicpulse so publishers can reach us.",
     )
     fetch_timeout_s: float = Field(20.0, description="Timeout of one HTTP request, in seconds.")
