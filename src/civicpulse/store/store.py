@@ -301,6 +301,46 @@ class Store:
                 "fetches": conn.execute(select(func.count()).select_from(fetch_log)).scalar_one(),
             }
 
+    # -- reads for the web dashboard -----------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Run a trivial query; raise `StoreError` saying what to check when the database is unreachable."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            raise StoreError(f"cannot reach the database: {exc}; check that it is running") from exc
+
+    def hourly_counts(self, since: datetime) -> dict[datetime, int]:
+        """Items per UTC hour (by published, else collected time) from `since` on; empty hours absent."""
+        when = func.coalesce(items.c.published_at, items.c.collected_at)
+        if self.dialect == "sqlite":
+            hour: Any = func.strftime("%Y-%m-%dT%H:00:00", when)
+        else:
+            hour = func.date_trunc("hour", func.timezone("UTC", when))
+        query = select(hour, func.count()).where(when >= _utc(since)).group_by(hour)
+        result: dict[datetime, int] = {}
+        with self.engine.connect() as conn:
+            for bucket, count in conn.execute(query):
+                start = datetime.fromisoformat(bucket) if isinstance(bucket, str) else bucket
+                result[start.replace(tzinfo=UTC)] = count
+        return result
+
+    def newest_items(self, limit: int = 20, since: datetime | None = None) -> list[Item]:
+        """Items newest first by published time (else collected time), optionally only those since `since`."""
+        when = func.coalesce(items.c.published_at, items.c.collected_at)
+        query = _item_select().order_by(when.desc(), items.c.id.desc()).limit(limit)
+        if since is not None:
+            query = query.where(when >= _utc(since))
+        with self.engine.connect() as conn:
+            return [_item(r._mapping) for r in conn.execute(query)]
+
+    def item_counts_by_source(self) -> dict[int, int]:
+        """Number of stored items per source id."""
+        query = select(items.c.source_id, func.count()).group_by(items.c.source_id)
+        with self.engine.connect() as conn:
+            return {source_id: count for source_id, count in conn.execute(query) if source_id is not None}
+
 
 def open_store(url: str, *, upgrade: bool = False) -> Store:
     """Open the store at `url`; with `upgrade`, apply pending migrations first."""

@@ -1,0 +1,67 @@
+"""The store reads behind the web dashboard, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from civicpulse.store import Store
+from tests import factories
+
+NOON = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
+
+
+def test_ping_succeeds_on_a_reachable_database(store: Store) -> None:
+    store.ping()
+
+
+def test_hourly_counts_bucket_items_by_published_hour(store: Store) -> None:
+    store.add_items(
+        [
+            factories.item("Một", url="https://a.vn/1", published_at=NOON + timedelta(minutes=5)),
+            factories.item("Hai", url="https://a.vn/2", published_at=NOON + timedelta(minutes=55)),
+            factories.item("Ba", url="https://a.vn/3", published_at=NOON + timedelta(hours=2, minutes=1)),
+            factories.item("Cũ", url="https://a.vn/4", published_at=NOON - timedelta(days=3)),
+        ]
+    )
+    counts = store.hourly_counts(NOON - timedelta(hours=1))
+    assert counts == {NOON: 2, NOON + timedelta(hours=2): 1}
+
+
+def test_hourly_counts_read_times_in_utc_whatever_the_given_zone(store: Store) -> None:
+    store.add_items([factories.item("Một", url="https://a.vn/1", published_at=NOON)])
+    since = (NOON - timedelta(minutes=30)).astimezone(timezone(timedelta(hours=7)))
+    assert store.hourly_counts(since) == {NOON: 1}
+
+
+def test_newest_items_come_newest_first_and_respect_since(store: Store) -> None:
+    src = store.add_source(factories.source(name="Nguồn"))
+    store.add_items(
+        [
+            factories.item("Giữa", source_id=src.id, url="https://a.vn/2", published_at=NOON),
+            factories.item(
+                "Mới", source_id=src.id, url="https://a.vn/3", published_at=NOON + timedelta(hours=1)
+            ),
+            factories.item(
+                "Cũ", source_id=src.id, url="https://a.vn/1", published_at=NOON - timedelta(days=2)
+            ),
+        ]
+    )
+    assert [i.text for i in store.newest_items(10)] == ["Mới", "Giữa", "Cũ"]
+    assert [i.text for i in store.newest_items(1)] == ["Mới"]
+    recent = store.newest_items(10, since=NOON - timedelta(hours=1))
+    assert [i.text for i in recent] == ["Mới", "Giữa"]
+    assert {i.source_name for i in recent} == {"Nguồn"}
+
+
+def test_item_counts_by_source_count_each_source(store: Store) -> None:
+    first = store.add_source(factories.source("https://a.vn/feed"))
+    second = store.add_source(factories.source("https://b.vn/feed"))
+    store.add_items(
+        [
+            factories.item("Một", source_id=first.id, url="https://a.vn/1"),
+            factories.item("Hai", source_id=first.id, url="https://a.vn/2"),
+            factories.item("Ba", source_id=second.id, url="https://b.vn/1"),
+            factories.item("Không nguồn", url="https://c.vn/1"),
+        ]
+    )
+    assert store.item_counts_by_source() == {first.id: 2, second.id: 1}
