@@ -41,6 +41,21 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Enrichment:
+    """What understanding adds to an item; derived, so it can always be rebuilt from the item."""
+
+    lang: str = ""
+    lang_score: float = 0.0
+    analysis_text: str = ""
+    features: dict[str, Any] = field(default_factory=dict)
+    dup_of: int | None = None
+    story_id: int | None = None
+    topic_ids: tuple[int, ...] = ()
+    units: tuple[str, ...] = ()
+    labels: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Item:
     """One piece of content as collected: raw text kept, normalised text beside it."""
 
@@ -61,6 +76,39 @@ class Item:
     raw_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
+    enrichment: Enrichment = field(default_factory=Enrichment)
+
+
+@dataclass(frozen=True)
+class Story:
+    """A cluster of items about one event or issue."""
+
+    id: int | None = None
+    label: str = ""
+    key_phrases: tuple[str, ...] = ()
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    item_count: int = 0
+    distinct_count: int = 0
+    source_ids: tuple[int, ...] = ()
+    platforms: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    status: str = "active"
+    merged_into: int | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A watched subject: a boolean query and/or a taxonomy category, with alert settings."""
+
+    name: str
+    query: str
+    id: int | None = None
+    category: str = ""
+    examples: tuple[str, ...] = ()
+    enabled: bool = True
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

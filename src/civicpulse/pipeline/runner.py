@@ -33,6 +33,10 @@ class Pipeline:
         for item in items:
             if self._process(item) is not None:
                 done += 1
+        for stage in self.stages:
+            flush = getattr(stage, "flush", None)
+            if flush is not None:
+                flush()
         return done
 
     def _process(self, item: Item) -> Item | None:

@@ -16,3 +16,9 @@ class Stage(Protocol):
     name: str
 
     def process(self, item: Item) -> Item: ...
+
+
+class FlushingStage(Stage, Protocol):
+    """A stage that buffers writes; the runner calls `flush` after each submitted batch."""
+
+    def flush(self) -> None: ...

@@ -109,3 +109,88 @@ checkpoints = Table(
     Column("value", JSON, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# -- derived data (issue 3): rebuilt by `civicpulse reprocess` ----------------------------------------
+
+enrichments = Table(
+    "enrichments",
+    metadata,
+    Column("item_id", BigId, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("lang", String(12), nullable=False, default=""),
+    Column("lang_score", Float, nullable=False, default=0.0),
+    Column("analysis_text", Text, nullable=False, default=""),
+    Column("features", JSON, nullable=False, default=dict),
+    Column("dup_of", BigId),
+    Column("story_id", BigId),
+    Column("units", JSON, nullable=False, default=list),
+    Column("labels", JSON, nullable=False, default=dict),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_enrichments_story_id", "story_id"),
+    Index("ix_enrichments_dup_of", "dup_of"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("label", Text, nullable=False, default=""),
+    Column("key_phrases", JSON, nullable=False, default=list),
+    Column("first_seen", DateTime(timezone=True)),
+    Column("last_seen", DateTime(timezone=True)),
+    Column("item_count", Integer, nullable=False, default=0),
+    Column("distinct_count", Integer, nullable=False, default=0),
+    Column("source_ids", JSON, nullable=False, default=list),
+    Column("platforms", JSON, nullable=False, default=list),
+    Column("langs", JSON, nullable=False, default=list),
+    Column("units", JSON, nullable=False, default=list),
+    Column("status", String(20), nullable=False, default="active"),
+    Column("merged_into", BigId),
+    Column("state", JSON, nullable=False, default=dict),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_stories_last_seen", "last_seen"),
+    Index("ix_stories_status_last_seen", "status", "last_seen"),
+)
+
+story_buckets = Table(
+    "story_buckets",
+    metadata,
+    Column("story_id", BigId, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("bucket", DateTime(timezone=True), primary_key=True),
+    Column("items", Integer, nullable=False, default=0),
+    Column("distinct_items", Integer, nullable=False, default=0),
+)
+
+story_history = Table(
+    "story_history",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("story_id", BigId, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("other_story_id", BigId),
+    Column("details", JSON, nullable=False, default=dict),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_story_history_story_id", "story_id"),
+)
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("query", Text, nullable=False),
+    Column("category", String(100), nullable=False, default=""),
+    Column("examples", JSON, nullable=False, default=list),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("settings", JSON, nullable=False, default=dict),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+item_topics = Table(
+    "item_topics",
+    metadata,
+    Column("item_id", BigId, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", BigId, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+    Column("matched_at", DateTime(timezone=True), nullable=False),
+    Index("ix_item_topics_topic_matched", "topic_id", "matched_at"),
+)
