@@ -57,7 +57,7 @@ def to_opml(sources: Iterable[Source], *, title: str = "civicpulse sources") -> 
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = title
-    ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC))
+    ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
     body = ET.SubElement(root, "body")
     folders: dict[str, ET.Element] = {}
     for source in sources:
