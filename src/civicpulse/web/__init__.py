@@ -1,0 +1,1 @@
+"""The web dashboard: server-rendered pages in Vietnamese and English, each with a JSON twin under /api."""

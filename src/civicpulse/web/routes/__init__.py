@@ -1,0 +1,1 @@
+"""One routes module per resource; each HTML page has a JSON twin under /api."""
