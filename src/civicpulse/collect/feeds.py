@@ -144,6 +144,10 @@ def to_entries(body: bytes, base_url: str) -> list[RawEntry | Quarantine]:
     lang = str(parsed.feed.get("language", ""))
     out: list[RawEntry | Quarantine] = []
     for number, entry in enumerate(take(parsed.entries, MAX_ENTRIES)):
+        if not (entry.get("link") or entry.get("id") or entry.get("title")):
+            sample = json.dumps(entry, default=str, ensure_ascii=False)
+            out.append(Quarantine(f"feed entry {number} has no link, id or title to identify it", sample))
+            continue
         try:
             out.append(to_item(entry, base_url, lang=lang))
         except (TypeError, ValueError, AttributeError) as exc:
@@ -157,12 +161,12 @@ def to_item(entry: Mapping[str, Any], base_url: str, *, lang: str = "") -> RawEn
     """Map one feedparser entry to a `RawEntry` (HTML stripped, times in UTC)."""
     contents = [c.get("value", "") for c in entry.get("content", []) if isinstance(c, Mapping)]
     body = max([*contents, str(entry.get("summary", ""))], key=len)
-    link = str(entry.get("link", "")).strip()
+    link = web_url(base_url, str(entry.get("link", "")).strip())
     platform, platform_id = _identity(link, str(entry.get("id", "")).strip(), base_url)
     return RawEntry(
         text=html_to_text(body),
         title=html_to_text(str(entry.get("title", ""))),
-        url=urljoin(base_url, link) if link else "",
+        url=link,
         author=str(entry.get("author", "")),
         published_at=struct_time_utc(entry.get("published_parsed") or entry.get("updated_parsed")),
         lang=lang,
@@ -172,6 +176,12 @@ def to_item(entry: Mapping[str, Any], base_url: str, *, lang: str = "") -> RawEn
         if entry.get("tags")
         else {},
     )
+
+
+def web_url(base_url: str, link: str) -> str:
+    """Resolve `link` against the feed URL; only http(s) URLs are article links (not `tag:` ids)."""
+    url = urljoin(base_url, link) if link else ""
+    return url if urlsplit(url).scheme in ("http", "https") else ""
 
 
 def _identity(link: str, guid: str, base_url: str) -> tuple[str, str]:
@@ -209,14 +219,14 @@ def json_feed_item(item: Mapping[str, Any], base_url: str, *, lang: str = "") ->
     """Map one JSON Feed item to a `RawEntry`."""
     html = str(item.get("content_html") or "")
     text = html_to_text(html) if html else str(item.get("content_text") or item.get("summary") or "")
-    link = str(item.get("url") or item.get("external_url") or "").strip()
+    link = web_url(base_url, str(item.get("url") or item.get("external_url") or "").strip())
     authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
     author = next((str(a.get("name", "")) for a in authors if isinstance(a, dict)), "")
     platform, platform_id = _identity(link, str(item.get("id") or ""), base_url)
     return RawEntry(
         text=text,
         title=html_to_text(str(item.get("title") or "")),
-        url=urljoin(base_url, link) if link else "",
+        url=link,
         author=author,
         published_at=parse_time(item.get("date_published") or item.get("date_modified")),
         lang=str(item.get("language") or lang),
