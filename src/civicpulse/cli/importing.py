@@ -1,24 +1,146 @@
-"""`civicpulse import`, `civicpulse replay`, `civicpulse export` (being built)."""
+"""`civicpulse import`, `civicpulse replay` and `civicpulse export items`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
 import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from civicpulse.cli.context import AppContext, echo_json, pass_app
+from civicpulse.collect import imports
+from civicpulse.collect.replay import replay_file
+from civicpulse.errors import InputError
+from civicpulse.export import EXPORT_FORMATS, export_items
+from civicpulse.pipeline.topology import lay_pipe
+
+BAD_INPUT = 2
+
+
+@contextmanager
+def _bad_input() -> Iterator[None]:
+    """Print an `InputError` as one line and exit 2, as EVAL.md and the CLI promise."""
+    try:
+        yield
+    except InputError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        click.get_current_context().exit(BAD_INPUT)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 @click.command("import")
-@click.argument("file")
-def import_file(file: str) -> None:
-    """Import a file of items."""
-    raise click.ClickException("import is not built yet")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(imports.FORMATS), help="Read FILE as this format (default: detect)."
+)
+@click.option("--again", is_flag=True, help="Read a file that was already imported completely once more.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON for scripts.")
+@pass_app
+def import_file(app: AppContext, file: Path, fmt: str | None, again: bool, as_json: bool) -> None:
+    """Import a file of items (JSONL, CSV, evaluation format, Telegram or Facebook export); resumes."""
+    store, settings = app.store(), app.settings
+    options = imports.ImportOptions(format=fmt, batch_size=settings.import_batch_size, again=again)
+    size = file.stat().st_size if file.is_file() else 0
+    with _bad_input(), _progress() as bar:
+        task = bar.add_task("Importing 0/… rows", total=size or None)
+
+        def show(rows: int, offset: int) -> None:
+            bar.update(task, completed=offset, description=f"Importing {rows:,}/… rows")
+
+        try:
+            report = imports.import_file(
+                store, file, pseudonym_key=settings.pseudonym_key, options=options, progress=show
+            )
+        except KeyboardInterrupt:
+            bar.stop()
+            click.echo(
+                f"Interrupted; run `civicpulse import {file}` again to go on where it stopped.", err=True
+            )
+            raise
+    if as_json:
+        echo_json(report.as_dict())
+    elif report.already_done:
+        click.echo(f"{file} was already imported completely; pass --again to read it once more.")
+    else:
+        c = report.counts
+        resumed = f", resumed at line {report.resumed_from_line:,}" if report.resumed_from_line else ""
+        click.echo(
+            f"Imported {file} ({report.format}{resumed}) into source {report.source!r}: {c.seen:,} seen, "
+            f"{c.new:,} new, {c.skipped:,} skipped, {c.quarantined:,} quarantined."
+        )
+        if c.quarantined:
+            click.echo("See why with `civicpulse quarantine list`.")
+
+
+def _speed(value: str) -> float | None:
+    if value == "max":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number; give a factor like 60, or `max`") from None
 
 
 @click.command()
-@click.argument("file")
-def replay(file: str) -> None:
-    """Replay an evaluation-format file into the live pipeline."""
-    raise click.ClickException("replay is not built yet")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--speed", default="1", show_default=True, help="Replay N times faster than real time, or `max`."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON for scripts.")
+@pass_app
+def replay(app: AppContext, file: Path, speed: str, as_json: bool) -> None:
+    """Replay an evaluation-format file into the live pipeline at its rows' times."""
+    factor = _speed(speed)
+    store, settings = app.store(), app.settings
+    pipeline = lay_pipe(settings, store)
+    with _bad_input(), _progress() as bar:
+        task = bar.add_task("Replaying 0 rows", total=None)
+        report = replay_file(
+            store,
+            pipeline,
+            file,
+            pseudonym_key=settings.pseudonym_key,
+            speed=factor,
+            batch_size=settings.import_batch_size,
+            progress=lambda rows: bar.update(task, description=f"Replaying {rows:,} rows"),
+        )
+    if as_json:
+        echo_json(report.as_dict())
+        return
+    c = report.counts
+    click.echo(
+        f"Replayed {file}: {c.seen:,} rows, {c.new:,} new, {report.processed:,} through the pipeline, "
+        f"{c.quarantined:,} quarantined."
+    )
 
 
 @click.group()
 def export() -> None:
     """Export stored data."""
+
+
+@export.command("items")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="File format.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="File to write.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only items published on or after DATE.")
+@pass_app
+def export_items_command(app: AppContext, fmt: str, out: Path, since: datetime | None) -> None:
+    """Export items (authors only as pseudonyms) as CSV, JSON Lines or Parquet."""
+    day: date | None = since.date() if since else None
+    with _bad_input():
+        count = export_items(app.store(), out, fmt, since=day)
+    click.echo(f"Exported {count:,} items to {out}.", err=True)

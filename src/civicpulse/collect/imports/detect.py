@@ -28,11 +28,11 @@ def detect_format(path: Path, head: bytes, encoding: str) -> str | None:
     first = _first_object(text)
     if first is None:
         stripped = text.lstrip()
-        if stripped.startswith("{") and '"messages"' in stripped:
+        if stripped.startswith("{") and ('"messages"' in stripped or '"chats"' in stripped):
             return "telegram"
         return "jsonl" if suffix in (".jsonl", ".ndjson", ".jsonlines") else None
-    if "messages" in first:
-        return "telegram"
+    if "messages" in first or "chats" in first:
+        return "telegram"  # a whole-account export (`chats`) is refused there, with what to export instead
     keys = set(first)
     return "eval" if keys & EVAL_KEYS and not keys & SCHEMA_KEYS else "jsonl"
 

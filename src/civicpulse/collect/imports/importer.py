@@ -8,6 +8,7 @@ idempotent, so the stored result is exact whether or not a run was interrupted.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,6 +210,8 @@ def _run(
         except Skip as skip:
             ingestor.skip(skip.reason)
         except Quarantine as problem:
+            if not problem.payload and not isinstance(row.value, Quarantine):
+                problem = Quarantine(problem.reason, json.dumps(row.value, ensure_ascii=False, default=str))
             held.append((problem, row.where))
         position, in_batch = row.end, in_batch + 1
         if in_batch >= batch_size:

@@ -75,7 +75,8 @@ def message_rows(path: Path, start: Position) -> Iterator[Row]:
                     continue
                 yield Row(message, f":message {index} (id {message.get('id')})", end)
         except (ijson.JSONError, UnicodeDecodeError) as exc:
-            reason = f"the file is broken after message {index}: {exc}; export the channel again"
+            detail = " ".join(str(exc).split())
+            reason = f"the file is broken after message {index}: {detail}; export the channel again"
             yield Row(Quarantine(reason), f":message {index + 1}", Position(index + 1, f.tell()))
 
 
