@@ -110,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         route(self)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
