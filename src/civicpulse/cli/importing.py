@@ -18,27 +18,31 @@ from civicpulse.errors import InputError
 from civicpulse.export import EXPORT_FORMATS, export_items
 from civicpulse.pipeline.topology import lay_pipe
 
-BAD_INPUT = 2
+
+class BadInput(click.ClickException):
+    """Bad input: one line on stderr and exit code 2, under `civicpulse` and click's test runner alike."""
+
+    exit_code = 2
 
 
 @contextmanager
 def _bad_input() -> Iterator[None]:
-    """Print an `InputError` as one line and exit 2, as EVAL.md and the CLI promise."""
     try:
         yield
     except InputError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        click.get_current_context().exit(BAD_INPUT)
+        raise BadInput(str(exc)) from exc
 
 
 def _progress() -> Progress:
+    console = Console(stderr=True)
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
+        disable=not console.is_terminal,
     )
 
 
