@@ -28,7 +28,8 @@ def items_page(
     request: Request, store: StoreDep, pages: PagesDep, q: QueryParam = "", limit: LimitParam = 50
 ) -> HTMLResponse:
     data = find_items(store, q, limit)
-    api_url = str(request.url.replace(path="/api/items").remove_query_params("lang"))
+    query = request.url.remove_query_params("lang").query
+    api_url = f"/api/items?{query}" if query else "/api/items"
     return pages.render(request, "items.html", data=data, active="items", api_url=api_url)
 
 
