@@ -1,0 +1,117 @@
+"""Language identification: fastText lid.176 restricted to the platform's languages, plus a Vietnamese
+syllable check for diacritic-free text, which every detector misreads (docs/decisions/0011-language-id.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from civicpulse.understand.text import fold
+from civicpulse.understand.vietnamese import ABBREVIATIONS
+
+# Vietnam's own language, English, and the languages of its neighbours and largest visitor groups.
+PLATFORM_LANGUAGES: tuple[str, ...] = ("vi", "en", "zh", "th", "km", "lo", "id", "ms", "tl", "ko", "ja", "fr")
+UNDETERMINED = ""
+
+# A folded Vietnamese syllable: optional onset, one to three vowels, optional coda.
+SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?"
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Letters only Vietnamese writes: ơ, ư and the precomposed vowels with tone marks in U+1EA0-U+1EF9.
+_VIETNAMESE_LETTER = re.compile(r"[ơưƠƯ\u1ea0-\u1ef9]")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
+
+
+@dataclass(frozen=True)
+class LanguageOptions:
+    """How the identifier decides."""
+
+    languages: Sequence[str] = PLATFORM_LANGUAGES
+    """Only these languages can be returned; the most likely of them wins."""
+    fallback: bool = True
+    """Check diacritic-free text for Vietnamese syllables when fastText is not sure."""
+    letter_share: float = 0.2
+    """Share of words with a letter only Vietnamese writes (`ơ`, `ư`, `ạ`...) that makes a text Vietnamese."""
+    syllable_share: float = 0.6
+    """Share of words that must be folded Vietnamese syllables to call diacritic-free text Vietnamese."""
+    distinct_share: float = 0.2
+    """... of which this share must not also be common English words (`an`, `can`, `the`)."""
+
+
+class LanguageIdentifier:
+    """Identifies the language of a text: `identify("toi dang o nha")` -> `("vi", 0.9)`."""
+
+    def __init__(self, options: LanguageOptions | None = None, model_path: Path | None = None) -> None:
+        self.options = options or LanguageOptions()
+        self._model = _load_model(str(model_path or _packaged("lid.176.ftz")))
+        self._labels = {f"__label__{lang}": lang for lang in self.options.languages}
+        self._syllables = vietnamese_syllables()
+
+    def identify(self, text: str) -> tuple[str, float]:
+        """Return the language code and a score in [0, 1]; `("", 0.0)` when the text has no letters."""
+        text = _NOISE.sub(" ", text)
+        tokens = _LETTERS.findall(text)
+        if not tokens:
+            return UNDETERMINED, 0.0
+        lang, prob = self.fasttext(text)
+        if lang == "vi" or not self.options.fallback or "vi" not in self.options.languages:
+            return lang, prob
+        letters = sum(_VIETNAMESE_LETTER.search(t) is not None for t in tokens) / len(tokens)
+        if letters >= self.options.letter_share:
+            return "vi", max(letters, prob)
+        share, distinct = self.syllable_share(tokens)
+        if share >= self.options.syllable_share and distinct >= self.options.distinct_share:
+            return "vi", share
+        return lang, prob
+
+    def fasttext(self, text: str) -> tuple[str, float]:
+        """Return fastText's most likely allowed language and its probability renormalised over them."""
+        labels, probs = self._model.predict(" ".join(text.lower().split()), k=-1, threshold=0.0)
+        allowed = [
+            (self._labels[label], float(p))
+            for label, p in zip(labels, probs, strict=True)
+            if label in self._labels
+        ]
+        if not allowed:
+            return UNDETERMINED, 0.0
+        total = sum(p for _, p in allowed)
+        lang, prob = allowed[0]
+        return lang, prob / total if total > 0 else 0.0
+
+    def syllable_share(self, tokens: Sequence[str]) -> tuple[float, float]:
+        """Return the shares of ASCII `tokens` that are Vietnamese syllables, and that are not English too."""
+        if not all(t.isascii() for t in tokens):
+            return 0.0, 0.0
+        found = [self._syllables.get(t.lower()) for t in tokens]
+        share = sum(f is not None for f in found) / len(tokens)
+        return share, sum(f is False for f in found) / len(tokens)
+
+
+@cache
+def vietnamese_syllables() -> dict[str, bool]:
+    """Return folded Vietnamese syllables and one-word teencode (`ko`, `dc`), each True if also English."""
+    lexicon = {fold(key): False for key in ABBREVIATIONS if key.isalnum()}
+    for line in _packaged("vi_syllables.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            syllable, _, mark = line.partition(" ")
+            lexicon[syllable] = mark == "en"
+    return lexicon
+
+
+@cache
+def _load_model(path: str) -> Any:
+    """Load a fastText model once per process; `fasttext-predict` installs the module `fasttext`."""
+    import fasttext  # type: ignore[import-untyped]
+
+    return fasttext.load_model(path)
+
+
+def _packaged(name: str) -> Path:
+    return Path(str(resources.files("civicpulse") / "data" / "models" / name))
