@@ -1,0 +1,125 @@
+"""A linear text classifier over hashed n-grams with temperature-calibrated probabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+from scipy import sparse
+from sklearn.model_selection import StratifiedKFold
+
+from civicpulse.understand.classify.base import Prediction
+from civicpulse.understand.classify.calibration import fit_temperature, softmax
+from civicpulse.understand.classify.estimators import EstimatorOptions, fit_weights
+from civicpulse.understand.classify.features import (
+    FeatureSpec,
+    Featurizer,
+    document_frequencies,
+    smooth_idf,
+    unseen_idf,
+    weigh,
+)
+
+CALIBRATION_FOLDS = 3
+
+
+class LinearTextClassifier:
+    """Hashed word and character n-grams, tf-idf, one linear model; `learn_many` refits from scratch.
+
+    Probabilities are a softmax of the decision scores at a temperature fitted on out-of-fold scores,
+    so a reported 0.8 means right about 80% of the time on data like the training data.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        labels: Sequence[str] = (),
+        *,
+        spec: FeatureSpec | None = None,
+        options: EstimatorOptions | None = None,
+    ) -> None:
+        self.name = name
+        self.labels: tuple[str, ...] = tuple(labels)
+        self.spec = spec or FeatureSpec()
+        self.options = options or EstimatorOptions()
+        self.featurizer = Featurizer(self.spec)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.n_docs = 0
+        self.idf = np.full(self.spec.width, unseen_idf(0), dtype=np.float32)
+        self.weights = np.zeros((max(len(self.labels), 1), self.spec.width), dtype=np.float32)
+        self.intercepts = np.zeros(max(len(self.labels), 1), dtype=np.float32)
+        self.temperature = 1.0
+
+    @property
+    def fitted(self) -> bool:
+        """Return whether the model has learnt anything."""
+        return self.n_docs > 0
+
+    def learn_many(self, texts: Sequence[str], labels: Sequence[str]) -> None:
+        """Fit on these labelled texts, replacing what was learnt before; unknown labels are added."""
+        if len(texts) != len(labels) or not texts:
+            raise ValueError("learn_many needs as many labels as texts, and at least one of each")
+        known = list(self.labels)
+        known += sorted({lab for lab in labels if lab not in known})
+        self.labels = tuple(known)
+        gold = np.array([self.labels.index(lab) for lab in labels])
+        self._reset()
+        counts = self.featurizer.transform(texts)
+        self.n_docs = counts.shape[0]
+        self.idf = smooth_idf(document_frequencies(counts), self.n_docs)
+        x = weigh(counts, self.idf)
+        weights, intercepts = fit_weights(x, gold, len(self.labels), self.options)
+        self.weights = weights.astype(np.float32)
+        self.intercepts = intercepts.astype(np.float32)
+        self.temperature = self._calibrate(x, gold)
+
+    def _calibrate(self, x: sparse.csr_matrix, gold: np.ndarray) -> float:
+        """Fit the temperature on out-of-fold scores (in-sample scores are overconfident)."""
+        smallest = int(np.bincount(gold, minlength=len(self.labels)).min())
+        folds = min(CALIBRATION_FOLDS, smallest)
+        if folds < 2:
+            return 1.0
+        scores = np.zeros((len(gold), len(self.labels)))
+        split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.options.seed)
+        for train, held in split.split(np.zeros(len(gold)), gold):
+            weights, intercepts = fit_weights(x[train], gold[train], len(self.labels), self.options)
+            scores[held] = x[held] @ weights.T + intercepts
+        return fit_temperature(scores, gold)
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Return raw decision scores, one row per text, one column per label."""
+        return self.scores_from_counts(self.featurizer.transform(texts))
+
+    def scores_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """Return decision scores from a `Featurizer` output made with this model's spec."""
+        return np.asarray(weigh(counts, self.idf) @ self.weights.T) + self.intercepts
+
+    def probabilities(self, scores: np.ndarray) -> np.ndarray:
+        """Return calibrated probabilities for decision scores."""
+        return softmax(scores, self.temperature)
+
+    def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
+        """Return one prediction per text."""
+        if not texts:
+            return []
+        return self.predictions(self.probabilities(self.scores(texts)))
+
+    def predictions(self, probs: np.ndarray) -> list[Prediction]:
+        """Return predictions for a matrix of probabilities."""
+        best = probs.argmax(axis=1)
+        return [
+            Prediction(self.labels[int(k)], dict(zip(self.labels, map(float, row), strict=True)))
+            for k, row in zip(best, probs, strict=True)
+        ]
+
+    def predict_one(self, text: str) -> Prediction:
+        """Return the prediction for one text."""
+        return self.predict_many([text])[0]
+
+    def with_options(self, **changes: object) -> LinearTextClassifier:
+        """Return an unfitted copy with some estimator options changed."""
+        options = replace(self.options, **changes)  # type: ignore[arg-type]
+        return LinearTextClassifier(self.name, self.labels, spec=self.spec, options=options)

@@ -1,0 +1,67 @@
+"""The scam and fraud signals: named patterns over folded (diacritic-free, lower-case) text.
+
+Written folded so that "chuyển khoản", "chuyen khoan" and "CHUYỂN KHOẢN" all match. Each pattern names
+one tactic seen in Vietnamese fraud warnings (Bộ Công an, NCSC, the banks' advisories), not a topic:
+a news article *about* scams will also fire, which is why a single weak signal never decides alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SHORTENERS = r"bit\.ly|tinyurl\.com|cutt\.ly|rb\.gy|shorturl\.at|s\.id|is\.gd|t\.ly|tiny\.cc|t\.me"
+_ODD_TLDS = r"xyz|top|click|online|site|shop|vip|cc|icu|buzz|live|fun|info|tk|ml|ga|cf|gq|link|app|store"
+
+SIGNALS: dict[str, str] = {
+    "fake_recruitment": (
+        r"viec nhe,? luong cao|viec nhe luong|tuyen (?:gap )?(?:ctv|cong tac vien)|lam (?:viec )?tai nha"
+        r"|thu nhap (?:tu )?\d+\s*(?:k|tr|trieu|nghin|ngan)\S*\s*(?:/|mot |moi )?\s*(?:ngay|gio|buoi)"
+        r"|khong can kinh nghiem|lam nhiem vu|nhiem vu (?:tha tim|like|danh gia)|chot don ao"
+        r"|tha tim (?:kiem|nhan) tien|nhan hoa hong|kiem tien online|like (?:video|tiktok|youtube) kiem tien"
+    ),
+    "fake_official": (
+        r"(?:gia danh|mao danh|tu xung)(?: la)? "
+        r"(?:cong an|can bo|canh sat|toa an|vien kiem sat|thue|dien luc)"
+        r"|(?:cong an|toa an|vien kiem sat|can bo thue|co quan thue)\S*.{0,40}"
+        r"(?:goi dien|yeu cau|chuyen tien)"
+        r"|lien quan (?:den|toi) (?:vu an|duong day|rua tien|ma tuy)|giay trieu tap|lenh bat"
+        r"|cap nhat (?:thong tin )?(?:dinh danh|vneid|can cuoc)|dinh danh muc 2|khoa (?:so )?thue bao"
+        r"|tai khoan (?:cua ban )?(?:se )?bi (?:khoa|dong bang|tam khoa)"
+    ),
+    "money_transfer": (
+        r"chuyen (?:khoan|tien)|nap tien|\bck\b|dat coc|phi (?:xu ly|ho so|bao hiem|giai ngan|kich hoat)"
+        r"|so tai khoan|\bstk\b|tai khoan (?:tam giu|an toan)|gui tien vao"
+    ),
+    "otp_request": (
+        r"\botp\b|ma (?:xac thuc|xac nhan|kich hoat|pin|bao mat)|cung cap (?:ma|mat khau|thong tin the)"
+        r"|doc (?:giup |cho )?(?:ma|so)|mat khau (?:ngan hang|tai khoan)|so the (?:va|,) (?:ma|ngay)"
+    ),
+    "prize_or_gift": (
+        r"trung thuong|(?:ban )?da trung|qua tang tri an|nhan qua mien phi|nhan thuong|quay so trung"
+    ),
+    "investment_or_loan": (
+        r"loi nhuan \d+\s*%|lai \d+\s*%\s*(?:/|mot |moi )?\s*(?:ngay|tuan)|cam ket loi nhuan"
+        r"|san (?:ngoai hoi|forex)"
+        r"|x\d+ tai khoan|vay (?:tien )?(?:online|nhanh)|giai ngan (?:trong|ngay)|khong the chap"
+    ),
+    "suspicious_link": (
+        rf"(?:https?://)?(?:{_SHORTENERS})/\S+|(?:https?://)?[\w-]+(?:\.[\w-]+)*\.(?:{_ODD_TLDS})\b(?:/\S*)?"
+        r"|\.apk\b|(?:https?://)?[\w.-]*gov[\w.-]*\.(?!gov\.vn)(?:com|net|org|vn|info|xyz|top)\b"
+    ),
+    "phone_number": r"(?<!\d)(?:\+?84|0)(?:3|5|7|8|9)\d(?:[ .]?\d){7}(?!\d)|(?<!\d)1900[ .]?\d{4}(?!\d)",
+}
+
+COMPILED: dict[str, re.Pattern[str]] = {name: re.compile(p) for name, p in SIGNALS.items()}
+
+# Log-odds each signal adds; hand-set from how specific the tactic is, then refit by `learn_many`.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "fake_recruitment": 2.2,
+    "fake_official": 2.4,
+    "money_transfer": 1.6,
+    "otp_request": 2.6,
+    "prize_or_gift": 1.8,
+    "investment_or_loan": 1.8,
+    "suspicious_link": 1.4,
+    "phone_number": 0.6,
+}
+DEFAULT_BIAS = -2.0
