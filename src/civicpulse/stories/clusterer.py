@@ -1,0 +1,249 @@
+"""`StoryClusterer`: single-pass clustering of a document stream into fading stories (river's verbs)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from civicpulse.stories.doc import Doc
+from civicpulse.stories.story import StoryState
+from civicpulse.stories.weighting import TermStats
+
+DAY = 86_400.0
+
+
+@dataclass
+class Changes:
+    """What happened since the last `drain`: stories to write, stories that went dormant, history rows."""
+
+    touched: list[StoryState] = field(default_factory=list)
+    dormant: list[StoryState] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+class StoryClusterer:
+    """Assign each document to the most similar active story, or start a new one; no look-ahead.
+
+    Similarity is the cosine between the document's TF-IDF vector (online document frequencies) and a
+    story's fading centroid, times an idle penalty, blended with a dense-vector cosine when both sides have
+    one. Candidate stories come from an inverted index of centroid terms, so cost does not grow with the
+    number of stories. Hyperparameters are set here; state lives in `_reset` (river's convention).
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.3,
+        half_life_s: float = 2 * DAY,
+        idle_half_life_s: float = 7 * DAY,
+        idle_horizon_s: float = 30 * DAY,
+        max_stories: int = 50_000,
+        max_doc_terms: int = 64,
+        max_story_terms: int = 200,
+        max_postings: int = 2_000,
+        max_candidates: int = 24,
+        vector_weight: float = 0.5,
+        vector_floor: float = 0.8,
+        max_vocabulary: int = 200_000,
+        recent_docs: int = 10_000,
+        maintain_every: int = 1_000,
+    ) -> None:
+        self.threshold = threshold
+        self.half_life_s = half_life_s
+        self.idle_half_life_s = idle_half_life_s
+        self.idle_horizon_s = idle_horizon_s
+        self.max_stories = max_stories
+        self.max_doc_terms = max_doc_terms
+        self.max_story_terms = max_story_terms
+        self.max_postings = max_postings
+        self.max_candidates = max_candidates
+        self.vector_weight = vector_weight
+        self.vector_floor = vector_floor
+        self.max_vocabulary = max_vocabulary
+        self.recent_docs = recent_docs
+        self.maintain_every = maintain_every
+        self._reset()
+
+    def _reset(self) -> None:
+        self.stats = TermStats(self.max_vocabulary)
+        self.stories: dict[int, StoryState] = {}
+        self.index: dict[str, set[int]] = {}
+        self.recent: OrderedDict[str, int] = OrderedDict()
+        self.clock = -math.inf
+        self.next_id = 1
+        self.seen = 0
+        self._changes = Changes()
+        self._touched: dict[int, StoryState] = {}
+
+    # -- river's verbs -------------------------------------------------------------------------------
+
+    def predict_one(self, doc: Doc) -> int | None:
+        """Return the story `doc` would join, or None if it would start a new one; changes nothing."""
+        vector = self.stats.vector(Counter(doc.terms), self.max_doc_terms)
+        best, score = self._best(vector, doc, max(self.clock, doc.time))
+        return best.id if best is not None and score >= self.threshold else None
+
+    def learn_one(self, doc: Doc) -> int:
+        """Assign `doc` to a story (joining or starting one), update that story, return its id."""
+        self.clock = now = max(self.clock, doc.time)
+        self.seen += 1
+        if self.seen % self.maintain_every == 0:
+            self._maintain(now)
+        counts = Counter(doc.terms)
+        original = self.stories.get(self.recent.get(doc.dup_of, 0)) if doc.dup_of else None
+        if original is not None:
+            # A near-duplicate joins its original's story and adds nothing to the centroid or to distinct.
+            story = original
+        else:
+            self.stats.learn(counts)
+            vector = self.stats.vector(counts, self.max_doc_terms)
+            best, score = self._best(vector, doc, now)
+            story = best if best is not None and score >= self.threshold else self._start(doc, now)
+            self._absorb(story, vector, doc, now, score if story is best else 0.0)
+        story.count(doc.time, doc.source, doc.platform, doc.lang, distinct=doc.dup_of is None)
+        self._touched[story.id] = story
+        self._remember(doc.id, story.id)
+        return story.id
+
+    # -- scoring -------------------------------------------------------------------------------------
+
+    def _best(self, vector: dict[str, float], doc: Doc, now: float) -> tuple[StoryState | None, float]:
+        """Return the best candidate story and its score (cosine x idle penalty, dense blend)."""
+        partial: dict[int, float] = {}
+        index, stories = self.index, self.stories
+        for term, w in vector.items():
+            posting = index.get(term)
+            if posting is None or len(posting) > self.max_postings:
+                continue
+            for sid in posting:
+                partial[sid] = partial.get(sid, 0.0) + w * stories[sid].weights[term]
+        if not partial:
+            return None, 0.0
+        ranked = sorted(partial.items(), key=lambda kv: (-kv[1] / math.sqrt(stories[kv[0]].norm2), kv[0]))
+        best: StoryState | None = None
+        best_score = -math.inf
+        for sid, _ in ranked[: self.max_candidates]:
+            story = stories[sid]
+            weights = story.weights
+            dot = sum(w * weights.get(t, 0.0) for t, w in vector.items())
+            score = self._score(story, dot, doc, now)
+            if score > best_score:
+                best, best_score = story, score
+        return best, best_score
+
+    def _score(self, story: StoryState, dot: float, doc: Doc, now: float) -> float:
+        """Blend lexical and dense similarity, then fade by how long the story has been idle."""
+        score = dot / math.sqrt(story.norm2) if story.norm2 > 0.0 else 0.0
+        if doc.vector is not None and story.vector is not None and self.vector_weight > 0.0:
+            dense = _cosine(doc.vector, story.vector)
+            dense = max(0.0, (dense - self.vector_floor) / (1.0 - self.vector_floor))
+            score = (1.0 - self.vector_weight) * score + self.vector_weight * dense
+        idle = now - story.last_seen
+        if idle > 0.0 and self.idle_half_life_s > 0.0:
+            score *= 0.5 ** (idle / self.idle_half_life_s)
+        return score
+
+    # -- updates -------------------------------------------------------------------------------------
+
+    def _start(self, doc: Doc, now: float) -> StoryState:
+        story = StoryState(id=self.next_id, first_seen=doc.time, last_seen=doc.time, stamp=now)
+        self.next_id += 1
+        self.stories[story.id] = story
+        self._changes.history.append({"story_id": story.id, "action": "created", "at": doc.time})
+        return story
+
+    def _absorb(
+        self, story: StoryState, vector: dict[str, float], doc: Doc, now: float, score: float
+    ) -> None:
+        """Add the document to the faded centroid, index new terms, keep the most central title."""
+        rate = math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0
+        story.decay_to(now, rate)
+        weights = story.weights
+        dot = sum(w * weights.get(t, 0.0) for t, w in vector.items())
+        for term in vector:
+            if term not in weights:
+                self.index.setdefault(term, set()).add(story.id)
+        story.add_vector(vector, dot)
+        story.add_dense(None if doc.vector is None else list(doc.vector))
+        if len(weights) > self.max_story_terms * 3 // 2:
+            for term in story.prune(self.max_story_terms):
+                self._unindex(term, story.id)
+        if doc.title and score > story.label_score:
+            story.label, story.label_score = doc.title, score
+
+    def _unindex(self, term: str, sid: int) -> None:
+        posting = self.index.get(term)
+        if posting is not None:
+            posting.discard(sid)
+            if not posting:
+                del self.index[term]
+
+    def _remember(self, doc_id: str, sid: int) -> None:
+        self.recent[doc_id] = sid
+        if len(self.recent) > self.recent_docs:
+            self.recent.popitem(last=False)
+
+    def _maintain(self, now: float) -> None:
+        """Send stories idle beyond the horizon (or beyond the size cap, oldest first) to the store."""
+        idle = [s for s in self.stories.values() if now - s.last_seen > self.idle_horizon_s]
+        excess = len(self.stories) - len(idle) - self.max_stories
+        if excess > 0:
+            gone = {s.id for s in idle}
+            rest = sorted((s for s in self.stories.values() if s.id not in gone), key=_by_age)
+            idle += rest[: excess + self.max_stories // 10]
+        for story in sorted(idle, key=lambda s: s.id):
+            self.evict(story.id)
+
+    def evict(self, sid: int) -> None:
+        """Drop a story from memory; it goes out with the next `drain` as dormant."""
+        story = self.stories.pop(sid)
+        for term in story.weights:
+            self._unindex(term, sid)
+        self._touched.pop(sid, None)
+        self._changes.dormant.append(story)
+        self._changes.history.append({"story_id": sid, "action": "dormant", "at": self.clock})
+
+    # -- persistence ---------------------------------------------------------------------------------
+
+    def drain(self) -> Changes:
+        """Return and forget what changed since the last call (the stage writes it in one transaction)."""
+        changes = self._changes
+        changes.touched = sorted(self._touched.values(), key=lambda s: s.id)
+        self._changes, self._touched = Changes(), {}
+        return changes
+
+    def to_state(self) -> dict[str, Any]:
+        """Return the global state (term statistics, clock, ids, recent documents), JSON-ready."""
+        return {
+            "stats": self.stats.to_state(),
+            "clock": self.clock if math.isfinite(self.clock) else None,
+            "next_id": self.next_id,
+            "seen": self.seen,
+            "recent": list(self.recent.items()),
+        }
+
+    def load_state(self, state: dict[str, Any], stories: list[StoryState]) -> None:
+        """Resume from `to_state` output and the active stories read back from the store."""
+        self._reset()
+        self.stats.load_state(state["stats"])
+        self.clock = -math.inf if state["clock"] is None else float(state["clock"])
+        self.next_id = int(state["next_id"])
+        self.seen = int(state["seen"])
+        self.recent = OrderedDict((str(k), int(v)) for k, v in state["recent"])
+        for story in sorted(stories, key=lambda s: s.id):
+            self.stories[story.id] = story
+            for term in story.weights:
+                self.index.setdefault(term, set()).add(story.id)
+
+
+def _by_age(story: StoryState) -> tuple[float, int]:
+    return story.last_seen, story.id
+
+
+def _cosine(a: Any, b: Any) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    na = math.sqrt(sum(x * x for x in a))
+    nb = math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na > 0.0 and nb > 0.0 else 0.0

@@ -1,0 +1,118 @@
+"""The working state of one active story: a fading TF-IDF centroid plus the counts a `Story` shows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_SOURCES = 100
+HOUR = 3600
+
+
+@dataclass
+class StoryState:
+    """Mutable state of one story while it is active; `to_state` is what `stories.state` stores."""
+
+    id: int
+    first_seen: float
+    last_seen: float
+    stamp: float = 0.0
+    weights: dict[str, float] = field(default_factory=dict)
+    norm2: float = 0.0
+    mass: float = 0.0
+    vector: list[float] | None = None
+    items: int = 0
+    distinct: int = 0
+    label: str = ""
+    label_score: float = -1.0
+    sources: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+    # Not part of the saved state: per-hour deltas since the last flush (the table holds the totals).
+    buckets: dict[int, list[int]] = field(default_factory=dict)
+
+    def decay_to(self, now: float, rate: float) -> None:
+        """Fade the centroid and mass to time `now` (exponential, `rate` per second)."""
+        if now <= self.stamp or rate == 0.0:
+            self.stamp = max(self.stamp, now)
+            return
+        factor = math.exp(-rate * (now - self.stamp))
+        self.weights = {term: w * factor for term, w in self.weights.items()}
+        self.norm2 *= factor * factor
+        self.mass *= factor
+        self.stamp = now
+
+    def add_vector(self, terms: dict[str, float], dot: float) -> None:
+        """Add a unit document vector whose dot product with the centroid is `dot`."""
+        weights = self.weights
+        for term, w in terms.items():
+            weights[term] = weights.get(term, 0.0) + w
+        self.norm2 += 2.0 * dot + 1.0
+        self.mass += 1.0
+
+    def prune(self, max_terms: int) -> list[str]:
+        """Keep the `max_terms` heaviest centroid terms; return the dropped ones."""
+        ranked = sorted(self.weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        self.weights = dict(ranked[:max_terms])
+        self.norm2 = sum(w * w for w in self.weights.values())
+        return [term for term, _ in ranked[max_terms:]]
+
+    def add_dense(self, vector: list[float] | None) -> None:
+        """Fold a dense vector into the running mean (no fading: e5 vectors drift little within a story)."""
+        if vector is None:
+            return
+        if self.vector is None:
+            self.vector = list(vector)
+            return
+        n = self.distinct or 1
+        self.vector = [(a * (n - 1) + b) / n for a, b in zip(self.vector, vector, strict=True)]
+
+    def count(self, time: float, source: str, platform: str, lang: str, *, distinct: bool) -> None:
+        """Count one item: totals, hour bucket, first/last seen, sources, platforms, languages."""
+        self.items += 1
+        self.distinct += int(distinct)
+        bucket = self.buckets.setdefault(int(time // HOUR) * HOUR, [0, 0])
+        bucket[0] += 1
+        bucket[1] += int(distinct)
+        self.first_seen = min(self.first_seen, time)
+        self.last_seen = max(self.last_seen, time)
+        for value, seen in ((source, self.sources), (platform, self.platforms), (lang, self.langs)):
+            if value and value not in seen and len(seen) < MAX_SOURCES:
+                seen.append(value)
+
+    def key_phrases(self, n: int = 8) -> list[str]:
+        """Return the heaviest centroid terms, bigrams first since they read as phrases."""
+        ranked = sorted(self.weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        phrases = [t.replace("_", " ") for t, _ in ranked if "_" in t][: n // 2]
+        words = [t for t, _ in ranked if "_" not in t and not any(t in p.split() for p in phrases)]
+        return phrases + words[: n - len(phrases)]
+
+    def to_state(self) -> dict[str, Any]:
+        """Return everything needed to resume this story, JSON-ready (floats round-trip exactly)."""
+        return {
+            "stamp": self.stamp,
+            "weights": self.weights,
+            "norm2": self.norm2,
+            "mass": self.mass,
+            "vector": self.vector,
+            "label_score": self.label_score,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
+
+    @classmethod
+    def from_state(cls, story_id: int, state: dict[str, Any], **counts: Any) -> StoryState:
+        """Rebuild a story from `to_state` output plus the counts kept in the story's columns."""
+        return cls(
+            id=story_id,
+            first_seen=float(state["first_seen"]),
+            last_seen=float(state["last_seen"]),
+            stamp=float(state["stamp"]),
+            weights={str(k): float(v) for k, v in state["weights"].items()},
+            norm2=float(state["norm2"]),
+            mass=float(state["mass"]),
+            vector=None if state.get("vector") is None else [float(v) for v in state["vector"]],
+            label_score=float(state["label_score"]),
+            **counts,
+        )
