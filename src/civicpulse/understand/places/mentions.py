@@ -1,0 +1,294 @@
+"""Finding candidate place mentions in tokens: type words, names, lists; resolution happens later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from civicpulse.understand.places.gazetteer import District, Gazetteer, WardEntry
+from civicpulse.understand.places.scanning import Token
+
+WARD, DISTRICT, PROVINCE = "ward", "district", "province"
+CITY, OWN_PROVINCE, FOREIGN = "city", "own_province", "foreign"
+
+# Type words, folded, with their written form (checked when the text carries diacritics: "phương án" and
+# "cơ quan" must not read as "phường"/"quận").
+TYPE_WORDS: dict[tuple[str, ...], tuple[str, str, str]] = {
+    ("phuong",): (WARD, "phuong", "phường"),
+    ("xa",): (WARD, "xa", "xã"),
+    ("thi", "tran"): (WARD, "thi tran", "thị trấn"),
+    ("dac", "khu"): (WARD, "dac khu", "đặc khu"),
+    ("ward",): (WARD, "phuong", "ward"),
+    ("quan",): (DISTRICT, "quan", "quận"),
+    ("huyen",): (DISTRICT, "huyen", "huyện"),
+    ("thi", "xa"): (DISTRICT, "thi xa", "thị xã"),
+    ("thanh", "pho"): (DISTRICT, "thanh pho", "thành phố"),
+    ("district",): (DISTRICT, "quan", "district"),
+    ("tinh",): (PROVINCE, "tinh", "tỉnh"),
+}
+ABBREVIATIONS: dict[str, tuple[str, str]] = {
+    "p": (WARD, "phuong"),
+    "f": (WARD, "phuong"),
+    "x": (WARD, "xa"),
+    "tt": (WARD, "thi tran"),
+    "q": (DISTRICT, "quan"),
+    "h": (DISTRICT, "huyen"),
+    "tx": (DISTRICT, "thi xa"),
+    "tp": (DISTRICT, "thanh pho"),
+}
+# Without diacritics "phuong", "quan", "xa" are everyday words; these neighbours give that reading away.
+FOLDED_FALSE_FRIENDS = frozenset({"dia", "co", "lien", "song", "don", "da", "tu", "huong", "chinh", "bon", "tuong"})
+LIST_JOINERS = frozenset({"va", "&"})
+MAX_NAME_TOKENS = 7
+
+
+@dataclass
+class Mention:
+    """A candidate mention: what was written, where, and what it may refer to."""
+
+    kind: str
+    first: int
+    last: int
+    key: str = ""
+    type: str = ""
+    abbreviation: str = ""
+    bare: bool = False
+    listed: bool = False
+    wards: tuple[WardEntry, ...] = ()
+    districts: tuple[District, ...] = ()
+    name_first: int = 0
+    attached: list[Mention] = field(default_factory=list)
+
+
+class MentionFinder:
+    """Walks the tokens once, reading type words and the longest known name after them."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.g = gazetteer
+        self.first_keys = frozenset(k[0] for k in TYPE_WORDS) | frozenset(ABBREVIATIONS)
+
+    def find(self, tokens: list[Token], accented: bool, cased: bool) -> list[Mention]:
+        """Return the candidate mentions in text order."""
+        out: list[Mention] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            found = self._typed(tokens, i, accented) if tokens[i].key in self.first_keys else None
+            if found is None:
+                found = self._bare(tokens, i, cased)
+            if found is None:
+                i += 1
+                continue
+            out.append(found)
+            i = found.last + 1
+            if found.kind in (WARD, DISTRICT) and not found.bare:
+                listed = self._list(tokens, found)
+                out.extend(listed)
+                if listed:
+                    i = listed[-1].last + 1
+        return out
+
+    def _typed(self, tokens: list[Token], i: int, accented: bool) -> Mention | None:
+        kind_type = self._type_word(tokens, i, accented)
+        if kind_type is None:
+            return None
+        kind, wtype, width, abbreviation = kind_type
+        j = i + width
+        if kind == WARD:
+            key, size = self.name(tokens, j, self.g.ward_names)
+            if not key:
+                return None
+            return Mention(WARD, i, j + size - 1, key, wtype, abbreviation, wards=self.g.ward_names[key], name_first=j)
+        if kind == DISTRICT and abbreviation == "q" and _is_quarter(tokens, j):
+            return None
+        return self._district_or_province(tokens, i, j, kind, wtype, abbreviation)
+
+    def _district_or_province(
+        self, tokens: list[Token], i: int, j: int, kind: str, wtype: str, abbreviation: str
+    ) -> Mention | None:
+        g = self.g
+        best: Mention | None = None
+        if kind == DISTRICT:
+            key, size = self.name(tokens, j, g.district_names)
+            if key:
+                best = Mention(DISTRICT, i, j + size - 1, key, wtype, abbreviation, districts=g.district_names[key])
+        for names, mkind in ((g.city_names, CITY), (g.own_provinces, OWN_PROVINCE), (g.foreign_provinces, FOREIGN)):
+            key, size = self.name(tokens, j, names)
+            if key and (best is None or j + size - 1 > best.last):
+                best = Mention(mkind, i, j + size - 1, key, wtype, abbreviation)
+        if kind == DISTRICT and (best is None or best.kind == DISTRICT):
+            key, size = self.name(tokens, j, _TypedKeys(g.foreign_districts, wtype))
+            if key and (best is None or j + size - 1 > best.last or not _exact(best, wtype)):
+                best = Mention(FOREIGN, i, j + size - 1, key, wtype, abbreviation)
+        if best is not None:
+            best.name_first = j
+        return best
+
+    def _bare(self, tokens: list[Token], i: int, cased: bool) -> Mention | None:
+        token = tokens[i]
+        if token.key.isdigit() or (cased and not token.raw[:1].isupper()):
+            return None
+        g = self.g
+        best: Mention | None = None
+        for names, kind in (
+            (g.city_names, CITY),
+            (g.own_provinces, OWN_PROVINCE),
+            (g.foreign_provinces, FOREIGN),
+            (g.bare_districts, DISTRICT),
+        ):
+            key, size = self.name(tokens, i, names)
+            if key and (best is None or i + size - 1 > best.last):
+                best = Mention(kind, i, i + size - 1, key, bare=True, name_first=i)
+                if kind == DISTRICT:
+                    best.districts = g.district_names[key]
+        if best is None or _inside_a_name(tokens, best, cased):
+            return None
+        return best
+
+    def _list(self, tokens: list[Token], head: Mention) -> list[Mention]:
+        """Read "các quận Tân Bình, Hóc Môn" and "phường 1, 2 và 7": the type word carries over."""
+        out: list[Mention] = []
+        last = head.last
+        while last + 1 < len(tokens):
+            j = last + 1
+            if tokens[j].key in LIST_JOINERS:
+                j += 1
+            elif tokens[j].gap.strip() not in (",", ";"):
+                break
+            if j >= len(tokens):
+                break
+            numbered = head.key.isdigit()
+            index = self.g.ward_names if head.kind == WARD else self.g.district_names
+            key, size = self.name(tokens, j, index)
+            if not key or key.isdigit() != numbered or (numbered and not _ends_phrase(tokens, j + size)):
+                break
+            mention = Mention(head.kind, j, j + size - 1, key, head.type, head.abbreviation, listed=True, name_first=j)
+            if head.kind == WARD:
+                mention.wards = self.g.ward_names[key]
+            else:
+                mention.districts = self.g.district_names[key]
+            out.append(mention)
+            last = mention.last
+        return out
+
+    def _type_word(self, tokens: list[Token], i: int, accented: bool) -> tuple[str, str, int, str] | None:
+        token = tokens[i]
+        for words, (kind, wtype, written) in TYPE_WORDS.items():
+            width = len(words)
+            if tuple(t.key for t in tokens[i : i + width]) != words:
+                continue
+            raw = " ".join(t.raw.lower() for t in tokens[i : i + width])
+            if accented and raw != written:
+                continue
+            if not accented and i > 0 and tokens[i - 1].key in FOLDED_FALSE_FRIENDS:
+                continue
+            return kind, wtype, width, ""
+        abbreviation = ABBREVIATIONS.get(token.key)
+        if abbreviation is None or i + 1 >= len(tokens):
+            return None
+        after = tokens[i + 1].gap
+        # "P.14", "Q3", "TP.HCM", "Q. Bình Thạnh", and capitalised "P 14"; never a lone lower-case letter.
+        if after in ("", ".", ". ") or (after == " " and (token.raw.isupper() or token.key == "tp")):
+            return abbreviation[0], abbreviation[1], 1, token.key
+        return None
+
+    def name(self, tokens: list[Token], j: int, index: object) -> tuple[str, int]:
+        """Return the longest key of `index` spelled by tokens from `j` (joined without spaces)."""
+        best, size, key = "", 0, ""
+        for n in range(MAX_NAME_TOKENS):
+            if j + n >= len(tokens):
+                break
+            token = tokens[j + n]
+            if n and token.gap.strip(" -–") != "":
+                break
+            key += token.key
+            if key in index:  # type: ignore[operator]
+                best, size = key, n + 1
+        return best, size
+
+
+class _TypedKeys:
+    """Looks up `type|key` in a set of typed keys, as the name matcher looks up plain keys."""
+
+    def __init__(self, keys: frozenset[str], wtype: str) -> None:
+        self.keys = keys
+        self.prefix = wtype + "|"
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.prefix + key in self.keys
+
+
+def _exact(mention: Mention, wtype: str) -> bool:
+    return any(wtype in d.types for d in mention.districts)
+
+
+def _is_quarter(tokens: list[Token], j: int) -> bool:
+    """Return whether "Q1" is a quarter ("Q1/2021", "Q1-2020", "Q1 2020"), not quận 1."""
+    if j + 1 >= len(tokens) or not tokens[j].key.isdigit():
+        return False
+    after = tokens[j + 1]
+    return after.key.isdigit() and (after.gap in ("/", "-", " ") and len(after.key) == 4)
+
+
+def _ends_phrase(tokens: list[Token], j: int) -> bool:
+    if j >= len(tokens):
+        return True
+    token = tokens[j]
+    return token.gap.strip() != "" or token.key in LIST_JOINERS or token.key in ("quan", "q", "huyen")
+
+
+INSTITUTIONS = frozenset(
+    {
+        "vien",  # bệnh viện, viện, công viên
+        "bv",
+        "truong",
+        "cho",
+        "cau",
+        "duong",
+        "kenh",
+        "rach",
+        "song",
+        "kcn",
+        "kcx",
+        "xe",  # bến xe
+        "ty",  # công ty
+        "hang",  # ngân hàng
+        "cang",
+        "bay",  # sân bay
+        "ga",
+        "chua",
+        "tho",  # nhà thờ
+        "clb",
+        "fc",
+        "thcs",
+        "thpt",
+        "hoc",  # đại học, trường học
+        "tam",  # trung tâm
+        "may",  # nhà máy
+        "thi",  # siêu thị
+        "bao",  # báo
+        "dai",  # đài
+        "lo",  # quốc lộ, tỉnh lộ
+        "hem",
+        "ngo",
+        "nghiep",  # khu công nghiệp
+        "becamex",
+        "nuoc",  # cấp nước
+        "doan",
+        "hoi",
+    }
+)
+
+
+def _inside_a_name(tokens: list[Token], mention: Mention, cased: bool) -> bool:
+    """Return whether a bare name is part of an institution, street or brand ("đường Phú Lợi")."""
+    if mention.kind != DISTRICT:
+        before = tokens[mention.first - 1] if mention.first else None
+        return before is not None and before.key in ("ngan", "hang", "bao", "dai") and before.gap != "."
+    first = tokens[mention.first]
+    if mention.first and first.gap.strip() == "" and tokens[mention.first - 1].key in INSTITUTIONS:
+        return True
+    after = mention.last + 1
+    if cased and after < len(tokens):
+        nxt = tokens[after]
+        if nxt.gap.strip() == "" and nxt.raw[:1].isupper() and not nxt.key.isdigit():
+            return True
+    return False
