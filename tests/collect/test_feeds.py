@@ -264,3 +264,8 @@ def test_a_body_shorter_than_its_content_length_is_quarantined(
         FeedConnector(settings, make_client(settings)).fetch(
             factories.source(server.url("/truncated")), SourceState()
         )
+
+
+def test_the_connector_exposes_its_pure_mapping() -> None:
+    body = (FEEDS / "rss091.xml").read_bytes()
+    assert FeedConnector.to_entries(body, BASE) == to_entries(body, BASE)

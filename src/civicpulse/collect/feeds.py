@@ -81,6 +81,16 @@ class FeedConnector:
         self.store = store
         self.gate = gate
 
+    @staticmethod
+    def to_entries(body: bytes, base_url: str) -> list[RawEntry | Quarantine]:
+        """The pure mapping of a whole feed body (see the module function)."""
+        return to_entries(body, base_url)
+
+    @staticmethod
+    def to_item(entry: Mapping[str, Any], base_url: str, *, lang: str = "") -> RawEntry:
+        """The pure mapping of one feedparser entry (see the module function)."""
+        return to_item(entry, base_url, lang=lang)
+
     def fetch(self, source: Source, state: SourceState) -> Harvest:
         """GET the feed (If-None-Match / If-Modified-Since); raise `Retry` or `Quarantine` on failure."""
         headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, */*;q=0.5"}

@@ -44,6 +44,11 @@ class PageConnector:
         self.store = store
         self.gate = gate
 
+    @staticmethod
+    def to_item(html: bytes, url: str, *, versioned: bool = False) -> RawEntry | Quarantine:
+        """The pure mapping of one page (see the module function)."""
+        return to_item(html, url, versioned=versioned)
+
     def fetch(self, source: Source, state: SourceState) -> Harvest:
         """GET the page (conditionally), then up to `max_articles` new articles found in its section."""
         headers = {"If-None-Match": state.etag} if state.etag else {}
