@@ -11,7 +11,7 @@ import sys
 import click
 
 from civicpulse import __version__
-from civicpulse.cli import collecting, db, importing, serving
+from civicpulse.cli import collecting, db, importing, serving, training
 from civicpulse.cli.context import AppContext
 from civicpulse.errors import CivicpulseError, ConfigError, InputError
 
@@ -36,6 +36,7 @@ COMMANDS = [
     serving.run,
     serving.serve,
     serving.demo,
+    training.train,
 ]
 for command in COMMANDS:
     cli.add_command(command)
