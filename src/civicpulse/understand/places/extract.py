@@ -7,6 +7,7 @@ wards went into; same-name places elsewhere in Vietnam and names inside institut
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from civicpulse.understand.places.gazetteer import District, Gazetteer, WardEntry, load_gazetteer
@@ -55,7 +56,9 @@ class PlaceExtractor:
         self._finder = MentionFinder(self.gazetteer)
 
     def extract(self, text: str) -> list[PlaceMention]:
-        """Return the places `text` is about, in order of first mention, without duplicates."""
+        """Return the places `text` is about, in order of first mention; spans index the NFC text."""
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
         tokens = scan(text)
         if not tokens:
             return []
@@ -216,8 +219,10 @@ class _Resolver:
             return False
         if any(a.kind in (CITY, OWN_PROVINCE) for a in m.attached):
             return True
-        shared = m.key in self.g.foreign_provinces or any(
-            d.endswith("|" + m.key) for d in self.g.foreign_districts
+        shared = (
+            m.key in self.g.foreign_provinces
+            or m.key in self.g.foreign_wards
+            or any(d.endswith("|" + m.key) for d in self.g.foreign_districts)
         )
         if m.bare or m.type not in district.types:
             if shared:

@@ -246,6 +246,7 @@ INSTITUTIONS = frozenset(
         "kenh",
         "rach",
         "song",
+        "bien",  # bãi biển Thuận An is in Huế
         "kcn",
         "kcx",
         "xe",  # bến xe
@@ -278,14 +279,22 @@ INSTITUTIONS = frozenset(
 )
 
 
+PREPOSITIONS = frozenset({"o", "tai", "thuoc", "cua", "va", "den", "tu", "ve", "qua", "khu", "vuc", "dia", "ban"})
+
+
 def _inside_a_name(tokens: list[Token], mention: Mention, cased: bool) -> bool:
     """Return whether a bare name is part of an institution, street or brand ("đường Phú Lợi")."""
     if mention.kind != DISTRICT:
         before = tokens[mention.first - 1] if mention.first else None
         return before is not None and before.key in ("ngan", "hang", "bao", "dai") and before.gap != "."
-    first = tokens[mention.first]
-    if mention.first and first.gap.strip() == "" and tokens[mention.first - 1].key in INSTITUTIONS:
-        return True
+    # Look back through the same phrase ("Bệnh viện dã chiến Củ Chi") but stop at a preposition ("ở").
+    k = mention.first
+    while k > max(0, mention.first - 4) and tokens[k].gap.strip() == "":
+        k -= 1
+        if tokens[k].key in PREPOSITIONS:
+            break
+        if tokens[k].key in INSTITUTIONS:
+            return True
     after = mention.last + 1
     if cased and after < len(tokens):
         nxt = tokens[after]
