@@ -222,7 +222,7 @@ class _Resolver:
         shared = (
             m.key in self.g.foreign_provinces
             or m.key in self.g.foreign_wards
-            or any(d.endswith("|" + m.key) for d in self.g.foreign_districts)
+            or m.key in self.g.foreign_district_keys
         )
         if m.bare or m.type not in district.types:
             if shared:

@@ -73,6 +73,7 @@ class Gazetteer:
     foreign_provinces: frozenset[str]
     foreign_districts: frozenset[str]
     foreign_wards: frozenset[str]
+    foreign_district_keys: frozenset[str]
     doubtful: frozenset[str]
     bare_districts: frozenset[str]
     by_code: dict[str, Unit] = field(default_factory=dict)
@@ -162,6 +163,7 @@ def from_dict(raw: dict[str, Any]) -> Gazetteer:
         foreign_provinces=foreign_provinces,
         foreign_districts=frozenset(foreign.get("districts", [])),
         foreign_wards=frozenset(foreign.get("wards", [])),
+        foreign_district_keys=frozenset(k.split("|", 1)[1] for k in foreign.get("districts", [])),
         doubtful=frozenset(raw.get("doubtful", [])),
         bare_districts=bare,
         by_code={u.code: u for u in units},

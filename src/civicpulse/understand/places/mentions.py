@@ -65,6 +65,15 @@ class MentionFinder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.g = gazetteer
         self.first_keys = frozenset(k[0] for k in TYPE_WORDS) | frozenset(ABBREVIATIONS)
+        g = gazetteer
+        names = [*g.ward_names, *g.district_names, *g.city_names, *g.own_provinces, *g.foreign_provinces]
+        names += list(g.foreign_district_keys)
+        # Names read without a type word; on a tie the city and provinces win over a district's name.
+        self.bare_names: dict[str, str] = dict.fromkeys(g.bare_districts, DISTRICT)
+        for keys, kind in ((g.foreign_provinces, FOREIGN), (g.own_provinces, OWN_PROVINCE), (g.city_names, CITY)):
+            self.bare_names.update(dict.fromkeys(keys, kind))
+        # Every prefix of every name: the matcher stops as soon as the joined tokens leave this set.
+        self.prefixes = frozenset(name[:i] for name in names for i in range(1, len(name) + 1))
 
     def find(self, tokens: list[Token], accented: bool, cased: bool) -> list[Mention]:
         """Return the candidate mentions in text order."""
@@ -124,24 +133,16 @@ class MentionFinder:
 
     def _bare(self, tokens: list[Token], i: int, cased: bool) -> Mention | None:
         token = tokens[i]
-        if token.key.isdigit() or (cased and not token.raw[:1].isupper()):
+        if token.key not in self.prefixes or (cased and not token.raw[:1].isupper()) or token.key.isdigit():
             return None
-        g = self.g
-        best: Mention | None = None
-        for names, kind in (
-            (g.city_names, CITY),
-            (g.own_provinces, OWN_PROVINCE),
-            (g.foreign_provinces, FOREIGN),
-            (g.bare_districts, DISTRICT),
-        ):
-            key, size = self.name(tokens, i, names)
-            if key and (best is None or i + size - 1 > best.last):
-                best = Mention(kind, i, i + size - 1, key, bare=True, name_first=i)
-                if kind == DISTRICT:
-                    best.districts = g.district_names[key]
-        if best is None or _inside_a_name(tokens, best, cased):
+        key, size = self.name(tokens, i, self.bare_names)
+        if not key:
             return None
-        return best
+        kind = self.bare_names[key]
+        mention = Mention(kind, i, i + size - 1, key, bare=True, name_first=i)
+        if kind == DISTRICT:
+            mention.districts = self.g.district_names[key]
+        return None if _inside_a_name(tokens, mention, cased) else mention
 
     def _list(self, tokens: list[Token], head: Mention) -> list[Mention]:
         """Read "các quận Tân Bình, Hóc Môn" and "phường 1, 2 và 7": the type word carries over."""
@@ -200,6 +201,8 @@ class MentionFinder:
             if n and token.gap.strip(" -–") != "":
                 break
             key += token.key
+            if key not in self.prefixes:
+                break
             if key in index:  # type: ignore[operator]
                 best, size = key, n + 1
         return best, size

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def _fold_table() -> dict[int, str]:
@@ -30,8 +30,7 @@ _LETTERS_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
 _GLUED_PREFIX = re.compile(r"(?:va(?=quan|huyen|phuong)|(?:quan|huyen|phuong)(?!g?$|h$))")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word: its folded key, where it is, how it is written and what precedes it."""
 
     key: str
@@ -54,6 +53,26 @@ def scan(text: str) -> list[Token]:
     tokens: list[Token] = []
     previous_end = 0
     for match in _WORD.finditer(text):
+        start, end = match.span()
+        key = folded[start:end]
+        word = match.group()
+        # Most words need no splitting; test cheaply before looking for glue.
+        if not (len(key) > 3 and (key[0] in "vqhp" or key[-2:] == "va")) and word[1:].lower() == word[1:]:
+            gap = text[previous_end:start]
+            if key.isdigit():
+                if len(key) < 6:
+                    key = str(int(key))
+            elif key[-1].isdigit():
+                split = _LETTERS_DIGITS.match(key)
+                if split and len(split.group(1)) <= 6:
+                    cut = start + len(split.group(1))
+                    tokens.append(Token(split.group(1), start, cut, text[start:cut], gap))
+                    tokens.append(Token(str(int(split.group(2))), cut, end, text[cut:end], ""))
+                    previous_end = end
+                    continue
+            tokens.append(Token(key, start, end, word, gap))
+            previous_end = end
+            continue
         for start, end in _pieces(text, folded, match.start(), match.end()):
             key = folded[start:end]
             gap = text[previous_end:start]
