@@ -11,7 +11,7 @@ import sys
 import click
 
 from civicpulse import __version__
-from civicpulse.cli import collecting, db, importing, serving, training
+from civicpulse.cli import collecting, db, evaluating, importing, places, serving, training
 from civicpulse.cli.context import AppContext
 from civicpulse.errors import CivicpulseError, ConfigError, InputError
 
@@ -36,7 +36,9 @@ COMMANDS = [
     serving.run,
     serving.serve,
     serving.demo,
+    evaluating.eval_group,
     training.train,
+    places.places,
 ]
 for command in COMMANDS:
     cli.add_command(command)
