@@ -38,6 +38,7 @@ class StoryClusterer:
         threshold: float = 0.3,
         half_life_s: float = 2 * DAY,
         idle_half_life_s: float = 7 * DAY,
+        idle_half_life_items: float = 3_000,
         idle_horizon_s: float = 30 * DAY,
         max_stories: int = 50_000,
         max_doc_terms: int = 64,
@@ -53,6 +54,7 @@ class StoryClusterer:
         self.threshold = threshold
         self.half_life_s = half_life_s
         self.idle_half_life_s = idle_half_life_s
+        self.idle_half_life_items = idle_half_life_items
         self.idle_horizon_s = idle_horizon_s
         self.max_stories = max_stories
         self.max_doc_terms = max_doc_terms
@@ -102,6 +104,7 @@ class StoryClusterer:
             best, score = self._best(vector, doc, now)
             story = best if best is not None and score >= self.threshold else self._start(doc, now)
             self._absorb(story, vector, doc, now, score if story is best else 0.0)
+        story.last_seq = self.seen
         story.count(doc.time, doc.source, doc.platform, doc.lang, distinct=doc.dup_of is None)
         self._touched[story.id] = story
         self._remember(doc.id, story.id)
@@ -140,10 +143,13 @@ class StoryClusterer:
             dense = _cosine(doc.vector, story.vector)
             dense = max(0.0, (dense - self.vector_floor) / (1.0 - self.vector_floor))
             score = (1.0 - self.vector_weight) * score + self.vector_weight * dense
-        idle = now - story.last_seen
-        if idle > 0.0 and self.idle_half_life_s > 0.0:
-            score *= 0.5 ** (idle / self.idle_half_life_s)
-        return score
+        # Two clocks: wall time, and how many items arrived since the story last grew (stream time).
+        halvings = 0.0
+        if self.idle_half_life_s > 0.0:
+            halvings += max(0.0, now - story.last_seen) / self.idle_half_life_s
+        if self.idle_half_life_items > 0.0:
+            halvings += (self.seen - story.last_seq) / self.idle_half_life_items
+        return score * 0.5**halvings if halvings > 0.0 else score
 
     # -- updates -------------------------------------------------------------------------------------
 

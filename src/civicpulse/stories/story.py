@@ -18,6 +18,7 @@ class StoryState:
     first_seen: float
     last_seen: float
     stamp: float = 0.0
+    last_seq: int = 0
     weights: dict[str, float] = field(default_factory=dict)
     norm2: float = 0.0
     mass: float = 0.0
@@ -99,6 +100,7 @@ class StoryState:
             "label_score": self.label_score,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
+            "last_seq": self.last_seq,
         }
 
     @classmethod
@@ -109,6 +111,7 @@ class StoryState:
             first_seen=float(state["first_seen"]),
             last_seen=float(state["last_seen"]),
             stamp=float(state["stamp"]),
+            last_seq=int(state["last_seq"]),
             weights={str(k): float(v) for k, v in state["weights"].items()},
             norm2=float(state["norm2"]),
             mass=float(state["mass"]),
