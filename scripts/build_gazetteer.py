@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sqlite3
 from collections import defaultdict
 from importlib import resources
@@ -85,8 +84,10 @@ def short_aliases(keywords: list[str], short_key: str) -> list[str]:
             out.add(str(int(word)))
     if short_key.isdigit():
         out = {str(int(short_key))} | {a for a in out if not a.isdigit() or a == str(int(short_key))}
-    typed = re.compile(r"(phuong|thitran|ward|district|quan|huyen|thanhpho|thixa|q\d)")
-    return sorted(a for a in out if not typed.match(a))
+    # Drop the typed spellings ("quangovap", "phuong14") but keep names that merely start alike ("quangthanh").
+    prefixes = ("phuong", "thitran", "xa", "ward", "district", "quan", "huyen", "thanhpho", "thixa", "tx", "q", "p", "f")
+    typed = {prefix + alias for prefix in prefixes for alias in out}
+    return sorted(a for a in out if a not in typed)
 
 
 def number_of(short: str) -> str:

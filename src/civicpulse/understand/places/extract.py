@@ -145,9 +145,7 @@ class _Resolver:
             if district is None:
                 return None
             self.consumed.add(id(district_m))
-            in_district = [w for w in entries if w.old and w.code in district.wards]
-            if not in_district:
-                in_district = [w for w in entries if not w.old and w.code in district.units]
+            in_district = self._in_district(entries, district) or self._in_district(m.wards, district)
             if in_district:
                 m.wards = tuple(in_district)
                 return _union(in_district), "ward"
@@ -164,6 +162,12 @@ class _Resolver:
             m.wards = tuple(picked)
             return picked[0].units, "ward"
         return self._named_ward(m, entries, here)
+
+    @staticmethod
+    def _in_district(entries: tuple[WardEntry, ...], district: District) -> list[WardEntry]:
+        """Return the old wards of `district` among `entries`, else the new units inside it."""
+        olds = [w for w in entries if w.old and w.code in district.wards]
+        return olds or [w for w in entries if not w.old and w.code in district.units]
 
     def _named_ward(
         self, m: Mention, entries: tuple[WardEntry, ...], here: list[District]
