@@ -37,6 +37,8 @@ class LanguageOptions:
     """Only these languages can be returned; the most likely of them wins."""
     fallback: bool = True
     """Check diacritic-free text for Vietnamese syllables when fastText is not sure."""
+    max_chars: int = 1000
+    """Only the start of a long text is read; a thousand characters settle the language."""
     letter_share: float = 0.2
     """Share of words with a letter only Vietnamese writes (`ơ`, `ư`, `ạ`...) that makes a text Vietnamese."""
     syllable_share: float = 0.6
@@ -56,7 +58,7 @@ class LanguageIdentifier:
 
     def identify(self, text: str) -> tuple[str, float]:
         """Return the language code and a score in [0, 1]; `("", 0.0)` when the text has no letters."""
-        text = _NOISE.sub(" ", text)
+        text = _NOISE.sub(" ", text[: self.options.max_chars])
         tokens = _LETTERS.findall(text)
         if not tokens:
             return UNDETERMINED, 0.0
