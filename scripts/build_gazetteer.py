@@ -2,7 +2,8 @@
 
 The MIT package (>= 1.0.4) holds the 168 units with centroids and areas, the old (pre-July-2025) wards and
 districts of HCMC, Bình Dương and Bà Rịa–Vũng Tàu with their historic aliases, and the old→new table. Run
-time needs only the JSON this writes. Run: `pip install vietnamadminunits && python scripts/build_gazetteer.py`.
+time needs only the JSON this writes.
+Run: `pip install vietnamadminunits && python scripts/build_gazetteer.py`.
 """
 
 from __future__ import annotations
@@ -49,7 +50,13 @@ SUBDISTRICTS = {
 # Long An's Tân Thạnh once diacritics are gone.
 DROP_DISTRICT_ALIASES = {"754": {"tanthanh"}, "753": {"longdien", "datdo"}, "769": {"2", "9"}}
 # Former district types kept as accepted spellings: the thị xã → thành phố renamings kept their territory.
-EXTRA_DISTRICT_TYPES = {"721": ["thi xa"], "723": ["thi xa"], "724": ["thi xa"], "725": ["thi xa"], "754": ["thi xa"]}
+EXTRA_DISTRICT_TYPES = {
+    "721": ["thi xa"],
+    "723": ["thi xa"],
+    "724": ["thi xa"],
+    "725": ["thi xa"],
+    "754": ["thi xa"],
+}
 CITY_ALIASES = ["hochiminh", "hcm", "tphcm", "hcmc", "saigon", "thanhphohochiminh", "tphochiminh", "sgn"]
 # Written forms the labelling rules call doubtful: a 2013 "huyện Tân Uyên/Bến Cát" covered a territory
 # that later changed (and Lai Châu has its own huyện Tân Uyên).
@@ -83,9 +90,24 @@ def short_aliases(keywords: list[str], short_key: str) -> list[str]:
         if word.isdigit():
             out.add(str(int(word)))
     if short_key.isdigit():
-        out = {str(int(short_key))} | {a for a in out if not a.isdigit() or a == str(int(short_key))}
-    # Drop the typed spellings ("quangovap", "phuong14") but keep names that merely start alike ("quangthanh").
-    prefixes = ("phuong", "thitran", "xa", "ward", "district", "quan", "huyen", "thanhpho", "thixa", "tx", "q", "p", "f")
+        number = str(int(short_key))
+        out = {number} | {a for a in out if not a.isdigit() or a == number}
+    # Drop the typed spellings ("quangovap", "phuong14"), keep names that merely start alike ("quangthanh").
+    prefixes = (
+        "phuong",
+        "thitran",
+        "xa",
+        "ward",
+        "district",
+        "quan",
+        "huyen",
+        "thanhpho",
+        "thixa",
+        "tx",
+        "q",
+        "p",
+        "f",
+    )
     typed = {prefix + alias for prefix in prefixes for alias in out}
     return sorted(a for a in out if a not in typed)
 
@@ -212,7 +234,10 @@ def foreign_names(legacy: dict[str, Any], conn: sqlite3.Connection) -> dict[str,
         key(p["provinceShort"]) for k, p in legacy["DICT_PROVINCE"].items() if k not in OLD_PROVINCES
     }
     provinces |= {
-        key(r[0]) for r in conn.execute("SELECT DISTINCT provinceShort FROM admin_units WHERE provinceKey != ?", (CITY_KEY,))
+        key(r[0])
+        for r in conn.execute(
+            "SELECT DISTINCT provinceShort FROM admin_units WHERE provinceKey != ?", (CITY_KEY,)
+        )
     }
     districts = set()
     for province_key, by_key in legacy["DICT_PROVINCE_DISTRICT"].items():

@@ -71,7 +71,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 continue
             try:
                 row = json.loads(line)
-            except ValueError as exc:
+            except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from exc
             if not isinstance(row, dict) or not isinstance(row.get("text", ""), str):
                 raise InputError(f"{path}:{number}: expected an object with a string 'text'")

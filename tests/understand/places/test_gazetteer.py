@@ -94,5 +94,5 @@ def test_another_city_loads_from_the_same_kind_of_file(tmp_path: Path) -> None:
 def test_an_unreadable_city_file_says_what_to_give(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text("{", encoding="utf-8")
-    with pytest.raises(InputError, match="broken.json"):
+    with pytest.raises(InputError, match=r"broken\.json"):
         load_gazetteer(path)

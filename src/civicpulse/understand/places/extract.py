@@ -7,6 +7,7 @@ wards went into; same-name places elsewhere in Vietnam and names inside institut
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 
@@ -77,7 +78,7 @@ class PlaceExtractor:
 
 def _link(tokens: list[Token], mentions: list[Mention]) -> None:
     """Attach to each mention the ones that directly follow it ("phường X, quận Y, TP.HCM")."""
-    for here, after in zip(mentions, mentions[1:], strict=False):
+    for here, after in itertools.pairwise(mentions):
         if after.listed or here.kind not in (WARD, DISTRICT):
             continue
         between = tokens[here.last + 1 : after.first]
@@ -123,8 +124,8 @@ class _Resolver:
         found.sort(key=lambda f: f[0].first)
         out: list[PlaceMention] = []
         seen: set[tuple[str, ...]] = set()
-        for m, codes, level in found:
-            codes = tuple(sorted(set(codes)))
+        for m, place_codes, level in found:
+            codes = tuple(sorted(set(place_codes)))
             if codes in seen:
                 continue
             seen.add(codes)
@@ -141,19 +142,11 @@ class _Resolver:
             return None
         entries = self._by_spelling(m)
         if district_m is not None:
-            district = self._district(district_m)
-            if district is None:
-                return None
-            self.consumed.add(id(district_m))
-            in_district = self._in_district(entries, district) or self._in_district(m.wards, district)
-            if in_district:
-                m.wards = tuple(in_district)
-                return _union(in_district), "ward"
-            return district.units, "district"
-        if m.abbreviation == "f":
-            return None  # "F1" is far more often a COVID contact level than phường 1
-        if self.foreign and m.key in self.g.foreign_wards:
-            return None  # a name shared with wards elsewhere, in a passage about elsewhere
+            return self._ward_in(m, entries, district_m)
+        # "F1" is far more often a COVID contact level than phường 1; a name shared with wards elsewhere, in a
+        # passage about elsewhere, is theirs.
+        if m.abbreviation == "f" or (self.foreign and m.key in self.g.foreign_wards):
+            return None
         here = self._passage_districts(m)
         if m.key.isdigit():
             picked = [w for w in entries if w.old and any(w.code in d.wards for d in here)]
@@ -162,6 +155,20 @@ class _Resolver:
             m.wards = tuple(picked)
             return picked[0].units, "ward"
         return self._named_ward(m, entries, here)
+
+    def _ward_in(
+        self, m: Mention, entries: tuple[WardEntry, ...], district_m: Mention
+    ) -> tuple[tuple[str, ...], str] | None:
+        """Resolve a ward written with its district; a ward unknown there falls back to the district."""
+        district = self._district(district_m)
+        if district is None:
+            return None
+        self.consumed.add(id(district_m))
+        in_district = self._in_district(entries, district) or self._in_district(m.wards, district)
+        if in_district:
+            m.wards = tuple(in_district)
+            return _union(in_district), "ward"
+        return district.units, "district"
 
     @staticmethod
     def _in_district(entries: tuple[WardEntry, ...], district: District) -> list[WardEntry]:

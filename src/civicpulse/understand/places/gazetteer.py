@@ -91,7 +91,9 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read the gazetteer ({exc}); give a file like data/places/hcmc.json")
+        raise InputError(
+            f"{path}: cannot read the gazetteer ({exc}); give a file like data/places/hcmc.json"
+        ) from exc
     return from_dict(raw)
 
 
@@ -123,7 +125,12 @@ def from_dict(raw: dict[str, Any]) -> Gazetteer:
             ward_names[alias].append(entry)
     for w in raw.get("old_wards", []):
         entry = WardEntry(
-            code=w["code"], short=w["short"], type=w["type"], units=tuple(w["units"]), district=w["district"], old=True
+            code=w["code"],
+            short=w["short"],
+            type=w["type"],
+            units=tuple(w["units"]),
+            district=w["district"],
+            old=True,
         )
         for alias in w["aliases"]:
             ward_names[alias].append(entry)

@@ -36,7 +36,10 @@ class Boundary:
         west, south, east, north = self.box
         if not (west <= lon <= east and south <= lat <= north):
             return False
-        return any(_in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, h) for h in rings[1:]) for rings in self.polygons)
+        return any(
+            _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, h) for h in rings[1:])
+            for rings in self.polygons
+        )
 
 
 class UnitLocator:
@@ -72,22 +75,33 @@ def load_boundaries(path: Path, code_property: str = "code") -> list[Boundary]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read the boundaries ({exc}); give a GeoJSON FeatureCollection")
+        raise InputError(
+            f"{path}: cannot read the boundaries ({exc}); give a GeoJSON FeatureCollection"
+        ) from exc
     out = []
     for number, feature in enumerate(data.get("features", []), 1):
         code = str((feature.get("properties") or {}).get(code_property, ""))
         geometry = feature.get("geometry") or {}
         if not code or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            raise InputError(f"{path}: feature {number} needs a '{code_property}' and a (Multi)Polygon geometry")
+            raise InputError(
+                f"{path}: feature {number} needs a '{code_property}' and a (Multi)Polygon geometry"
+            )
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         out.append(_boundary(code, polygons))
     return out
 
 
 def _boundary(code: str, polygons: list[Any]) -> Boundary:
-    rings = tuple(tuple([(float(p[0]), float(p[1])) for p in ring] for ring in polygon) for polygon in polygons)
+    rings = tuple(
+        tuple([(float(p[0]), float(p[1])) for p in ring] for ring in polygon) for polygon in polygons
+    )
     points = [p for polygon in rings for ring in polygon for p in ring]
-    box = (min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points), max(p[1] for p in points))
+    box = (
+        min(p[0] for p in points),
+        min(p[1] for p in points),
+        max(p[0] for p in points),
+        max(p[1] for p in points),
+    )
     return Boundary(code, rings, box)
 
 

@@ -36,7 +36,9 @@ ABBREVIATIONS: dict[str, tuple[str, str]] = {
     "tp": (DISTRICT, "thanh pho"),
 }
 # Without diacritics "phuong", "quan", "xa" are everyday words; these neighbours give that reading away.
-FOLDED_FALSE_FRIENDS = frozenset({"dia", "co", "lien", "song", "don", "da", "tu", "huong", "chinh", "bon", "tuong"})
+FOLDED_FALSE_FRIENDS = frozenset(
+    {"dia", "co", "lien", "song", "don", "da", "tu", "huong", "chinh", "bon", "tuong"}
+)
 LIST_JOINERS = frozenset({"va", "&"})
 MAX_NAME_TOKENS = 7
 
@@ -70,7 +72,11 @@ class MentionFinder:
         names += list(g.foreign_district_keys)
         # Names read without a type word; on a tie the city and provinces win over a district's name.
         self.bare_names: dict[str, str] = dict.fromkeys(g.bare_districts, DISTRICT)
-        for keys, kind in ((g.foreign_provinces, FOREIGN), (g.own_provinces, OWN_PROVINCE), (g.city_names, CITY)):
+        for keys, kind in (
+            (g.foreign_provinces, FOREIGN),
+            (g.own_provinces, OWN_PROVINCE),
+            (g.city_names, CITY),
+        ):
             self.bare_names.update(dict.fromkeys(keys, kind))
         # Every prefix of every name: the matcher stops as soon as the joined tokens leave this set.
         self.prefixes = frozenset(name[:i] for name in names for i in range(1, len(name) + 1))
@@ -105,21 +111,29 @@ class MentionFinder:
             key, size = self.name(tokens, j, self.g.ward_names)
             if not key:
                 return None
-            return Mention(WARD, i, j + size - 1, key, wtype, abbreviation, wards=self.g.ward_names[key], name_first=j)
+            return Mention(
+                WARD, i, j + size - 1, key, wtype, abbreviation, wards=self.g.ward_names[key], name_first=j
+            )
         if kind == DISTRICT and abbreviation == "q" and _is_quarter(tokens, j):
             return None
-        return self._district_or_province(tokens, i, j, kind, wtype, abbreviation)
+        return self._district_or_province(tokens, i, j, kind=kind, wtype=wtype, abbreviation=abbreviation)
 
     def _district_or_province(
-        self, tokens: list[Token], i: int, j: int, kind: str, wtype: str, abbreviation: str
+        self, tokens: list[Token], i: int, j: int, *, kind: str, wtype: str, abbreviation: str
     ) -> Mention | None:
         g = self.g
         best: Mention | None = None
         if kind == DISTRICT:
             key, size = self.name(tokens, j, g.district_names)
             if key:
-                best = Mention(DISTRICT, i, j + size - 1, key, wtype, abbreviation, districts=g.district_names[key])
-        for names, mkind in ((g.city_names, CITY), (g.own_provinces, OWN_PROVINCE), (g.foreign_provinces, FOREIGN)):
+                best = Mention(
+                    DISTRICT, i, j + size - 1, key, wtype, abbreviation, districts=g.district_names[key]
+                )
+        for names, mkind in (
+            (g.city_names, CITY),
+            (g.own_provinces, OWN_PROVINCE),
+            (g.foreign_provinces, FOREIGN),
+        ):
             key, size = self.name(tokens, j, names)
             if key and (best is None or j + size - 1 > best.last):
                 best = Mention(mkind, i, j + size - 1, key, wtype, abbreviation)
@@ -161,7 +175,9 @@ class MentionFinder:
             key, size = self.name(tokens, j, index)
             if not key or key.isdigit() != numbered or (numbered and not _ends_phrase(tokens, j + size)):
                 break
-            mention = Mention(head.kind, j, j + size - 1, key, head.type, head.abbreviation, listed=True, name_first=j)
+            mention = Mention(
+                head.kind, j, j + size - 1, key, head.type, head.abbreviation, listed=True, name_first=j
+            )
             if head.kind == WARD:
                 mention.wards = self.g.ward_names[key]
             else:
@@ -282,7 +298,9 @@ INSTITUTIONS = frozenset(
 )
 
 
-PREPOSITIONS = frozenset({"o", "tai", "thuoc", "cua", "va", "den", "tu", "ve", "qua", "khu", "vuc", "dia", "ban"})
+PREPOSITIONS = frozenset(
+    {"o", "tai", "thuoc", "cua", "va", "den", "tu", "ve", "qua", "khu", "vuc", "dia", "ban"}
+)
 
 
 def _inside_a_name(tokens: list[Token], mention: Mention, cased: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -113,4 +114,4 @@ def _pieces(text: str, folded: str, start: int, end: int) -> list[tuple[int, int
     if not cuts:
         return [(start, end)]
     bounds = [0, *sorted(cuts), len(word)]
-    return [(start + a, start + b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [(start + a, start + b) for a, b in itertools.pairwise(bounds) if b > a]
