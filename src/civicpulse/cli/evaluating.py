@@ -59,3 +59,12 @@ def stories(file: Path, settings: tuple[str, ...]) -> None:
     except TypeError:
         raise InputError(f"--set: unknown hyperparameter among {sorted(options)}") from None
     echo_json(evaluate_stories(file, clusterer, progress))
+
+
+@eval_group.command("places")
+@click.argument("file", type=FILE)
+def places(file: Path) -> None:
+    """Geotag FILE row by row and score it against the gold `units` lists."""
+    from civicpulse.eval.places import run_places_eval
+
+    echo_json(run_places_eval(file))
