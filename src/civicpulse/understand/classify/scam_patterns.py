@@ -26,18 +26,19 @@ SIGNALS: dict[str, str] = {
         r"(?:goi dien|yeu cau|chuyen tien)"
         r"|lien quan (?:den|toi) (?:vu an|duong day|rua tien|ma tuy)|giay trieu tap|lenh bat"
         r"|cap nhat (?:thong tin )?(?:dinh danh|vneid|can cuoc)|dinh danh muc 2|khoa (?:so )?thue bao"
-        r"|tai khoan (?:cua ban )?(?:se )?bi (?:khoa|dong bang|tam khoa)"
+        r"|tai khoan (?:cua ban )?(?:se )?bi (?:khoa|dong bang|tam khoa)|hoan thue|no cuoc|cat dien do no"
+        r"|(?:la|tu xung la) (?:can bo|cong an|nhan vien) (?:thue|ngan hang|dien luc|bhxh|bao hiem)"
     ),
     "money_transfer": (
         r"chuyen (?:khoan|tien)|nap tien|\bck\b|dat coc|phi (?:xu ly|ho so|bao hiem|giai ngan|kich hoat)"
-        r"|so tai khoan|\bstk\b|tai khoan (?:tam giu|an toan)|gui tien vao"
+        r"|so tai khoan|\bstk\b|tai khoan (?:tam giu|an toan)|gui tien vao|(?:nop|dong|chuyen) phi"
     ),
     "otp_request": (
         r"\botp\b|ma (?:xac thuc|xac nhan|kich hoat|pin|bao mat)|cung cap (?:ma|mat khau|thong tin the)"
         r"|doc (?:giup |cho )?(?:ma|so)|mat khau (?:ngan hang|tai khoan)|so the (?:va|,) (?:ma|ngay)"
     ),
     "prize_or_gift": (
-        r"trung thuong|(?:ban )?da trung|qua tang tri an|nhan qua mien phi|nhan thuong|quay so trung"
+        r"trung thuong|(?:ban )?da trung|qua (?:tang )?tri an|nhan qua|nhan thuong|quay so trung"
     ),
     "investment_or_loan": (
         r"loi nhuan \d+\s*%|lai \d+\s*%\s*(?:/|mot |moi )?\s*(?:ngay|tuan)|cam ket loi nhuan"
@@ -46,8 +47,9 @@ SIGNALS: dict[str, str] = {
     ),
     "suspicious_link": (
         rf"(?:https?://)?(?:{_SHORTENERS})/\S+|(?:https?://)?[\w-]+(?:\.[\w-]+)*\.(?:{_ODD_TLDS})\b(?:/\S*)?"
-        r"|\.apk\b|(?:https?://)?[\w.-]*gov[\w.-]*\.(?!gov\.vn)(?:com|net|org|vn|info|xyz|top)\b"
+        r"|\.apk\b|tai (?:app|ung dung)|cai (?:dat )?(?:app|ung dung)|(?:https?://)?[\w.-]*gov[\w.-]*\.(?!gov\.vn)(?:com|net|org|vn|info|xyz|top)\b"
     ),
+    "urgency": r"goi ngay|ngay lap tuc|trong vong \d+ ?(?:h|gio|phut)|khan cap|gap gap|truoc \d+h",
     "phone_number": r"(?<!\d)(?:\+?84|0)(?:3|5|7|8|9)\d(?:[ .]?\d){7}(?!\d)|(?<!\d)1900[ .]?\d{4}(?!\d)",
 }
 
@@ -62,6 +64,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "prize_or_gift": 1.8,
     "investment_or_loan": 1.8,
     "suspicious_link": 1.4,
+    "urgency": 0.8,
     "phone_number": 0.6,
 }
 DEFAULT_BIAS = -2.0

@@ -1,0 +1,82 @@
+"""Train a model of a task's kind on labelled texts and write it with its card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from civicpulse.understand.classify.base import Classifier
+from civicpulse.understand.classify.card import DataSource, ModelCard
+from civicpulse.understand.classify.corpus import Labelled, read_labelled
+from civicpulse.understand.classify.linear import LinearTextClassifier
+from civicpulse.understand.classify.scam import ScamSignals
+from civicpulse.understand.classify.scoring import score_predictions
+from civicpulse.understand.classify.storage import save_model
+from civicpulse.understand.classify.tasks import Task, get_task
+
+
+def build(task: Task, seed: int) -> Classifier:
+    """Return an unfitted model of the task's kind."""
+    if not task.linear:
+        return ScamSignals(task.name)
+    return LinearTextClassifier(
+        task.name, task.labels, spec=task.spec, options=replace(task.options, seed=seed)
+    )
+
+
+def fit(task: Task, rows: Sequence[Labelled], seed: int) -> Classifier:
+    """Return a model of the task's kind fitted on `rows`."""
+    model = build(task, seed)
+    model.learn_many([r.text for r in rows], [r.label for r in rows])
+    return model
+
+
+def dev_metrics(model: Classifier, dev: Sequence[Labelled]) -> dict[str, Any]:
+    """Return the EVAL.md scores of `model` on `dev`."""
+    predictions = model.predict_many([r.text for r in dev])
+    return score_predictions([r.label for r in dev], [p.label for p in predictions], model.labels)
+
+
+def train_files(
+    task_name: str,
+    data: Path,
+    out: Path,
+    *,
+    dev: Path | None = None,
+    seed: int = 13,
+    licence: str = "as given by the data's owner",
+    command: str = "",
+) -> ModelCard:
+    """Train on a JSONL file (EVAL.md format), evaluate on `dev` if given, write model and card to `out`."""
+    task = get_task(task_name)
+    rows = read_labelled(data, task.labels)
+    model = fit(task, rows, seed)
+    metrics = {"dev": dev_metrics(model, read_labelled(dev, task.labels)) | {"file": dev.name}} if dev else {}
+    card = ModelCard(
+        name=task.name,
+        task=task.name,
+        labels=model.labels,
+        created=datetime.now(UTC).date().isoformat(),
+        seed=seed,
+        data=(DataSource(data.name, len(rows), licence, str(data)),),
+        metrics=metrics,
+        notes=_describe(model),
+        command=command,
+    )
+    save_model(model, out, card)
+    return card
+
+
+def _describe(model: Classifier) -> str:
+    if isinstance(model, LinearTextClassifier):
+        spec, options = model.spec, model.options
+        return (
+            f"Hashed word {spec.word_ngrams} and char_wb {spec.char_ngrams} n-grams "
+            f"({spec.buckets:,} buckets each), sublinear tf-idf, `{options.recipe}` C={options.c} "
+            f"balanced={options.balanced}, "
+            f"softmax temperature {model.temperature:.3f} fitted on out-of-fold scores."
+        )
+    return "Named fraud-tactic patterns; weights are smoothed naive-Bayes log-odds of each signal."
