@@ -68,3 +68,26 @@ def places(file: Path) -> None:
     from civicpulse.eval.places import run_places_eval
 
     echo_json(run_places_eval(file))
+
+
+MODEL_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+@eval_group.command("sentiment")
+@click.argument("file", type=FILE)
+@click.option("--model", type=MODEL_DIR, help="Model directory from `civicpulse train` (default: shipped).")
+def sentiment(file: Path, model: Path | None) -> None:
+    """Classify FILE's rows as negative/neutral/positive and score them against the gold `label`."""
+    from civicpulse.eval.classify import evaluate_classifier
+
+    echo_json(evaluate_classifier("sentiment", file, model))
+
+
+@eval_group.command("toxicity")
+@click.argument("file", type=FILE)
+@click.option("--model", type=MODEL_DIR, help="Model directory from `civicpulse train` (default: shipped).")
+def toxicity(file: Path, model: Path | None) -> None:
+    """Classify FILE's rows as clean/offensive/hate and score them against the gold `label`."""
+    from civicpulse.eval.classify import evaluate_classifier
+
+    echo_json(evaluate_classifier("toxicity", file, model))
