@@ -21,6 +21,8 @@ TEXT = "Mưa lớn gây ngập sâu nhiều tuyến đường ở phường Linh
         ('"ngập" NEAR/6 "Linh Xuân"', True),
         ('"Linh Xuân" NEAR/6 ngập', True),
         ("ngập NEAR/1 sâu", True),
+        ("ngập NEAR/2 (nông OR sâu)", True),
+        ("(kẹt OR ngập) NEAR/2 (nông OR sâu OR mưa)", True),
         ("NOT kẹt", True),
         ("(ngập AND mưa) NOT (kẹt OR tắc)", True),
         ("mua lon", True),
@@ -52,7 +54,7 @@ def test_teencode_is_matched_when_given_the_analysis_text() -> None:
         ("ngập ) mưa", 6, "no matching"),
         ("ngập OR OR mưa", 9, "found 'OR'"),
         ("ngập NEAR/x mưa", 6, "NEAR needs a distance"),
-        ("(a OR b) NEAR/3 c", 10, "NEAR joins"),
+        ("(a AND b) NEAR/3 c", 11, "NEAR joins"),
         ("*ngập", 1, "'*' may only end"),
         ("", 1, "empty"),
         ('ngập AND "!!"', 10, "no letters"),
@@ -93,3 +95,11 @@ def test_only_topics_with_an_anchor_in_the_text_are_evaluated() -> None:
         + [Topic(name="flood", query="ngập* AND mưa", id=500)]
     )
     assert [c.topic_id for c in matcher.candidates(Document(TEXT))] == [500]
+
+
+def test_accented_terms_match_accented_text_exactly_and_folded_text_loosely() -> None:
+    red_book = compile_query('"sổ đỏ"')
+    assert red_book("Người dân chờ cấp sổ đỏ đã ba năm")
+    assert not red_book("Theo sơ đồ, số đó là rất lớn")
+    assert red_book("cho hoi bao gio co so do vay mn")
+    assert compile_query("so do")("Người dân chờ cấp sổ đỏ đã ba năm")

@@ -24,25 +24,35 @@ Span = tuple[int, int]
 
 
 def words(text: str, *, exact: bool = False) -> list[str]:
-    """Return the matching words of `text`: folded, or lower-case with standard tone marks if `exact`."""
+    """Return the matching words of `text`: folded, or lower-case with old-style tone marks if `exact`."""
     if exact:
         return _WORD.findall(standard_tones(unicodedata.normalize("NFC", text)).lower())
     return _WORD.findall(fold_fast(text))
 
 
 class Document:
-    """One text as the matcher sees it: word positions, folded and (on demand) exact."""
+    """One text as the matcher sees it: word positions, folded and (on demand) with diacritics."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.folded = _Positions(words(text))
+        folded = words(text)
+        self.folded = _Positions(folded)
+        # Text typed with diacritics is matched with them, so `sổ đỏ` does not match `số đó`; text typed
+        # without them can only be matched folded.
+        self.accented = len(folded) > 0 and _accented_share(text, len(folded)) >= ACCENTED_SHARE
 
     @cached_property
     def exact(self) -> _Positions:
         return _Positions(words(self.text, exact=True))
 
-    def positions(self, exact: bool) -> _Positions:
-        return self.exact if exact else self.folded
+
+ACCENTED_SHARE = 0.2
+_ACCENTED = re.compile(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*")
+
+
+def _accented_share(text: str, total: int) -> float:
+    """Return the share of words with a non-ASCII letter (Vietnamese news has over half)."""
+    return len(_ACCENTED.findall(text)) / total
 
 
 class _Positions:
@@ -96,7 +106,7 @@ class _Compiler:
         self.query, self.exact = query, exact
 
     def words(self, term: Term) -> list[str]:
-        found = words(term.text, exact=self.exact)
+        found = words(term.text)
         if not found:
             raise QuerySyntaxError("this term has no letters or digits", self.query, term.position)
         return found
@@ -114,15 +124,23 @@ class _Compiler:
         child = self.predicate(node.child)
         return lambda doc: not child(doc)
 
-    def spans(self, node: Term | Near) -> Spans:
+    def spans(self, node: Node) -> Spans:
         if isinstance(node, Near):
             left, right, distance = self.spans(node.left), self.spans(node.right), node.distance
             return lambda doc: _near(left(doc), right(doc), distance)
-        terms = self.words(node)
-        exact, prefix = self.exact, node.prefix
+        if isinstance(node, Or):
+            options = [self.spans(c) for c in node.children]
+            return lambda doc: [span for option in options for span in option(doc)]
+        assert isinstance(node, Term)  # the parser lets only terms and OR groups of them reach here
+        folded = self.words(node)
+        exact_terms = words(node.text, exact=True)
+        accented = exact_terms != folded and len(exact_terms) == len(folded)
+        strict, prefix = self.exact, node.prefix
 
         def spans(doc: Document) -> list[Span]:
-            positions = doc.positions(exact)
+            # Diacritics count when the query demands it, or when both the term and the text have them.
+            use_exact = strict or (accented and doc.accented)
+            positions, terms = (doc.exact, exact_terms) if use_exact else (doc.folded, folded)
             starts = _starts(positions, terms[0], prefix and len(terms) == 1)
             for offset, word in enumerate(terms[1:], 1):
                 if not starts:
@@ -202,9 +220,6 @@ class TopicMatcher:
             self._index(_Compiled(topic.id, query))
             self.size += 1
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
-        self._any_exact = any(
-            c.query.exact for bucket in (*self._by_word.values(), self._always) for c in bucket
-        )
 
     def _index(self, compiled: _Compiled) -> None:
         anchors = compiled.query.anchors
@@ -223,16 +238,13 @@ class TopicMatcher:
     def candidates(self, document: Document) -> list[_Compiled]:
         """Return the topics whose anchors occur in `document` (each once)."""
         found: dict[int, _Compiled] = {id(c): c for c in self._always}
-        vocabularies = [document.folded.at]
-        if self._any_exact:
-            vocabularies.append(document.exact.at)
-        for vocabulary in vocabularies:
-            for word in vocabulary.keys() & self._by_word.keys():
-                found.update((id(c), c) for c in self._by_word[word])
-            for word in vocabulary if self._prefix_lengths else ():
-                for length in self._prefix_lengths:
-                    if length > len(word):
-                        break
-                    for c in self._by_prefix.get(word[:length], ()):
-                        found[id(c)] = c
+        vocabulary = document.folded.at
+        for word in vocabulary.keys() & self._by_word.keys():
+            found.update((id(c), c) for c in self._by_word[word])
+        for word in vocabulary if self._prefix_lengths else ():
+            for length in self._prefix_lengths:
+                if length > len(word):
+                    break
+                for c in self._by_prefix.get(word[:length], ()):
+                    found[id(c)] = c
         return list(found.values())

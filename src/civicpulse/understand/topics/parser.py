@@ -4,7 +4,8 @@
     or     := and ("OR" and)*
     and    := unary (["AND"] unary | "NOT" unary)*      adjacent terms are ANDed; `a NOT b` = a AND NOT b
     unary  := "NOT" unary | near
-    near   := primary ("NEAR/n" primary)*               within n words, either order
+    near   := primary ("NEAR/n" primary)*               at most n words between, either order; a side
+                                                        is a word, a phrase or an OR group of them
     primary:= word | word* | "a phrase" | "(" or ")"
 
 Operators are upper case, so `and`, `or`, `not` stay ordinary words (`và`, `hoặc` are words too).
@@ -52,10 +53,10 @@ class Term:
 
 @dataclass(frozen=True)
 class Near:
-    """Both sides within `distance` words of each other."""
+    """Both sides with at most `distance` words between them; a side is a term or an OR of terms."""
 
-    left: Term
-    right: Term
+    left: Node
+    right: Node
     distance: int
 
 
@@ -75,6 +76,11 @@ class Not:
 
 
 Node = Term | Near | And | Or | Not
+
+
+def positional(node: Node) -> bool:
+    """Return whether `node` has word positions: a term, or an OR of terms (which NEAR can use)."""
+    return isinstance(node, Term) or (isinstance(node, Or) and all(positional(c) for c in node.children))
 
 
 def tokenize(query: str) -> list[Token]:
@@ -168,8 +174,10 @@ class _Parser:
         while self.peek() == "near":
             operator = self.take()
             right = self.primary()
-            if not isinstance(left, Term) or not isinstance(right, Term):
-                raise QuerySyntaxError("NEAR joins two words or phrases", self.query, operator.position)
+            if not positional(left) or not positional(right):
+                raise QuerySyntaxError(
+                    "NEAR joins words, phrases or (a OR b) groups of them", self.query, operator.position
+                )
             left = Near(left, right, operator.distance)
         return left
 
