@@ -7,6 +7,7 @@ stream would deliver them; rows that are due together are written and submitted 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -102,7 +103,8 @@ def replay_file(
                 raise row.value
             entry = eval_entry(row.value, ctx)
         except Quarantine as problem:
-            ingestor.reject(problem, row.where)
+            sample_ = "" if isinstance(row.value, Quarantine) else json.dumps(row.value, ensure_ascii=False)
+            ingestor.reject(Quarantine(problem.reason, problem.payload or sample_[:500]), row.where)
             continue
         wait = start + plan.due(entry.published_at) - clock()
         if wait > 0:
