@@ -1,0 +1,175 @@
+"""Reads and writes of understanding: enrichments (upserted by item) and watched topics with their matches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from civicpulse.models import Enrichment, Topic
+from civicpulse.store.schema import enrichments, item_topics, items, topics
+from civicpulse.store.store import Store, now
+
+# Understanding owns these columns; stories, places and classifiers upsert their own beside them.
+UNDERSTANDING_COLUMNS = ("lang", "lang_score", "analysis_text", "features", "dup_of")
+
+
+class EnrichmentTables:
+    """The `enrichments` table: one row per item, each stage updating only its own columns."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def save(
+        self, rows: Iterable[tuple[int, Enrichment]], columns: Sequence[str] = UNDERSTANDING_COLUMNS
+    ) -> int:
+        """Upsert enrichments by item id, overwriting only `columns`; return how many rows were written."""
+        values = [_enrichment_row(item_id, e) for item_id, e in rows]
+        if not values:
+            return 0
+        statement = self.store._insert(enrichments)
+        statement = statement.on_conflict_do_update(
+            index_elements=["item_id"],
+            set_={name: statement.excluded[name] for name in (*columns, "updated_at")},
+        )
+        with self.store._write(), self.store.engine.begin() as conn:
+            conn.execute(statement, values)
+        return len(values)
+
+    def get(self, item_ids: Sequence[int]) -> dict[int, Enrichment]:
+        """Return the stored enrichments of `item_ids` (missing ones are left out)."""
+        if not item_ids:
+            return {}
+        query = select(enrichments).where(enrichments.c.item_id.in_(list(item_ids)))
+        with self.store.engine.connect() as conn:
+            return {row.item_id: _enrichment(row._mapping) for row in conn.execute(query)}
+
+    def recent_texts(self, since: datetime, limit: int) -> list[tuple[int, str, datetime | None]]:
+        """Return (item id, analysis text, item time) of enriched items since `since`, oldest first.
+
+        This is what the near-duplicate window is rebuilt from after a restart.
+        """
+        at = func.coalesce(items.c.published_at, items.c.collected_at)
+        query = (
+            select(items.c.id, enrichments.c.analysis_text, at.label("at"))
+            .select_from(items.join(enrichments, enrichments.c.item_id == items.c.id))
+            .where(items.c.collected_at >= since)
+            .order_by(items.c.id.desc())
+            .limit(limit)
+        )
+        with self.store.engine.connect() as conn:
+            rows = [(r.id, r.analysis_text, _aware(r.at)) for r in conn.execute(query)]
+        return rows[::-1]
+
+
+class TopicTables:
+    """The `topics` and `item_topics` tables."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, topic: Topic) -> Topic:
+        """Insert a topic, or update the one with the same name; return it with its id."""
+        stamp = now()
+        row = {
+            "name": topic.name,
+            "query": topic.query,
+            "category": topic.category,
+            "examples": list(topic.examples),
+            "enabled": topic.enabled,
+            "settings": dict(topic.settings),
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        statement = self.store._insert(topics).values(row)
+        changed = ("query", "category", "examples", "enabled", "settings", "updated_at")
+        statement = statement.on_conflict_do_update(
+            index_elements=["name"], set_={name: statement.excluded[name] for name in changed}
+        )
+        with self.store._write(), self.store.engine.begin() as conn:
+            conn.execute(statement)
+            found = conn.execute(select(topics).where(topics.c.name == topic.name)).one()
+        return _topic(found._mapping)
+
+    def topics(self, *, enabled_only: bool = False) -> list[Topic]:
+        query = select(topics).order_by(topics.c.id)
+        if enabled_only:
+            query = query.where(topics.c.enabled.is_(True))
+        with self.store.engine.connect() as conn:
+            return [_topic(r._mapping) for r in conn.execute(query)]
+
+    def version(self) -> tuple[int, str]:
+        """Return (count, newest update) of the topics: it changes whenever a topic is added or edited."""
+        with self.store.engine.connect() as conn:
+            count, newest = conn.execute(select(func.count(), func.max(topics.c.updated_at))).one()
+        return int(count), str(newest)
+
+    def save_matches(self, rows: Iterable[tuple[int, int]], matched_at: datetime | None = None) -> int:
+        """Record (item id, topic id) matches; repeating one adds nothing. Return how many were given."""
+        stamp = matched_at or now()
+        values = [{"item_id": i, "topic_id": t, "matched_at": stamp} for i, t in rows]
+        if not values:
+            return 0
+        statement = self.store._insert(item_topics).on_conflict_do_nothing(
+            index_elements=["item_id", "topic_id"]
+        )
+        with self.store._write(), self.store.engine.begin() as conn:
+            conn.execute(statement, values)
+        return len(values)
+
+    def topics_of(self, item_id: int) -> tuple[int, ...]:
+        query = select(item_topics.c.topic_id).where(item_topics.c.item_id == item_id).order_by("topic_id")
+        with self.store.engine.connect() as conn:
+            return tuple(conn.execute(query).scalars())
+
+    def match_counts(self) -> dict[int, int]:
+        """Return how many items each topic has matched."""
+        query = select(item_topics.c.topic_id, func.count()).group_by(item_topics.c.topic_id)
+        with self.store.engine.connect() as conn:
+            return {int(topic_id): int(count) for topic_id, count in conn.execute(query)}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _enrichment_row(item_id: int, e: Enrichment) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "lang": e.lang[:12],
+        "lang_score": e.lang_score,
+        "analysis_text": e.analysis_text,
+        "features": e.features,
+        "dup_of": e.dup_of,
+        "story_id": e.story_id,
+        "units": list(e.units),
+        "labels": e.labels,
+        "updated_at": now(),
+    }
+
+
+def _enrichment(row: Any) -> Enrichment:
+    return Enrichment(
+        lang=row["lang"],
+        lang_score=row["lang_score"],
+        analysis_text=row["analysis_text"],
+        features=row["features"] or {},
+        dup_of=row["dup_of"],
+        story_id=row["story_id"],
+        units=tuple(row["units"] or ()),
+        labels=row["labels"] or {},
+    )
+
+
+def _topic(row: Any) -> Topic:
+    return Topic(
+        id=row["id"],
+        name=row["name"],
+        query=row["query"],
+        category=row["category"],
+        examples=tuple(row["examples"] or ()),
+        enabled=row["enabled"],
+        settings=row["settings"] or {},
+    )
