@@ -11,7 +11,7 @@ import sys
 import click
 
 from civicpulse import __version__
-from civicpulse.cli import collecting, db, evaluating, importing, places, serving, training
+from civicpulse.cli import collecting, db, evaluating, importing, places, serving, topics, training
 from civicpulse.cli.context import AppContext
 from civicpulse.errors import CivicpulseError, ConfigError, InputError
 
@@ -39,6 +39,7 @@ COMMANDS = [
     evaluating.eval_group,
     training.train,
     places.places,
+    topics.topics,
 ]
 for command in COMMANDS:
     cli.add_command(command)
