@@ -54,3 +54,10 @@ def test_the_cli_finds_lists_and_scores() -> None:
     assert units.exit_code == 0 and len(units.output.splitlines()) == 168
     scored = runner.invoke(cli, ["places", "eval", str(OWN_SET)])
     assert scored.exit_code == 0 and json.loads(scored.output)["items"] == 47
+
+
+def test_eval_places_prints_the_contract_keys() -> None:
+    result = CliRunner().invoke(cli, ["eval", "places", str(OWN_SET)])
+    assert result.exit_code == 0
+    scores = json.loads(result.output)
+    assert {"items", "precision", "recall", "f1", "exact_rows", "items_per_s"} <= set(scores)
