@@ -8,6 +8,7 @@ so each item only evaluates the few topics whose anchors it contains.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ class Document:
     def __init__(self, text: str) -> None:
         self.text = text
         folded = words(text)
+        self.tokens = folded
         self.folded = _Positions(folded)
         # Text typed with diacritics is matched with them, so `sổ đỏ` does not match `số đó`; text typed
         # without them can only be matched folded.
@@ -44,6 +46,11 @@ class Document:
     @cached_property
     def exact(self) -> _Positions:
         return _Positions(words(self.text, exact=True))
+
+    @cached_property
+    def pairs(self) -> set[str]:
+        """Adjacent folded word pairs (`thu duc`), the anchors of phrases."""
+        return {f"{a} {b}" for a, b in zip(self.tokens, self.tokens[1:], strict=False)}
 
 
 ACCENTED_SHARE = 0.2
@@ -80,14 +87,18 @@ Predicate = Callable[[Document], bool]
 Spans = Callable[[Document], list[Span]]
 
 
+Anchor = tuple[str, str]
+"""(kind, key): ("word", "ngap"), ("prefix", "ngap"), or ("pair", "thu duc") for a phrase."""
+
+
 @dataclass(frozen=True)
 class CompiledQuery:
-    """A query ready to run: `matches(Document(text))`; `anchors` as (word, is_prefix) pairs."""
+    """A query ready to run: `matches(Document(text))`, with the anchors that let it be indexed."""
 
     query: str
     exact: bool
     matches: Predicate
-    anchors: frozenset[tuple[str, bool]] | None = field(default=None)
+    anchors: frozenset[Anchor] | None = field(default=None)
     """None when no word is required (`NOT x`), so the query must be tried on every document."""
 
     def __call__(self, text: str) -> bool:
@@ -152,14 +163,19 @@ class _Compiler:
 
         return spans
 
-    def anchors(self, node: Node) -> frozenset[tuple[str, bool]] | None:
-        """Return words of which at least one must occur for `node` to match, or None if there are none."""
+    def anchors(self, node: Node) -> frozenset[Anchor] | None:
+        """Return anchors of which at least one must occur for `node` to match, or None if there are none."""
         if isinstance(node, Term):
             terms = self.words(node)
-            if node.prefix and len(terms) == 1:
-                return frozenset({(terms[0], True)})
-            # The longest word of a phrase is usually the rarest, so the fewest documents reach evaluation.
-            return frozenset({(max(terms[: len(terms) - node.prefix] or terms, key=len), False)})
+            whole = terms[: len(terms) - 1] if node.prefix else terms
+            if len(whole) >= 2:
+                # A word pair is far rarer than either word, so few documents reach evaluation.
+                pairs = [f"{a} {b}" for a, b in itertools.pairwise(whole)]
+                return frozenset({("pair", max(pairs, key=len))})
+            kind, key = (
+                ("prefix", terms[0]) if node.prefix and len(terms) == 1 else ("word", max(whole, key=len))
+            )
+            return frozenset({(kind, key)})
         if isinstance(node, Near):
             return self.anchors(node.left)
         if isinstance(node, Not):
@@ -206,6 +222,7 @@ class TopicMatcher:
     def __init__(self, topics: Iterable[Topic]) -> None:
         self.errors: dict[str, str] = {}
         self._by_word: dict[str, list[_Compiled]] = {}
+        self._by_pair: dict[str, list[_Compiled]] = {}
         self._by_prefix: dict[str, list[_Compiled]] = {}
         self._always: list[_Compiled] = []
         self.size = 0
@@ -226,8 +243,9 @@ class TopicMatcher:
         if anchors is None:
             self._always.append(compiled)
             return
-        for word, prefix in anchors:
-            (self._by_prefix if prefix else self._by_word).setdefault(word, []).append(compiled)
+        index = {"word": self._by_word, "pair": self._by_pair, "prefix": self._by_prefix}
+        for kind, key in anchors:
+            index[kind].setdefault(key, []).append(compiled)
 
     def match(self, text: str) -> tuple[int, ...]:
         """Return the ids of the topics `text` matches, in ascending order."""
@@ -241,6 +259,9 @@ class TopicMatcher:
         vocabulary = document.folded.at
         for word in vocabulary.keys() & self._by_word.keys():
             found.update((id(c), c) for c in self._by_word[word])
+        if self._by_pair:
+            for pair in document.pairs & self._by_pair.keys():
+                found.update((id(c), c) for c in self._by_pair[pair])
         for word in vocabulary if self._prefix_lengths else ():
             for length in self._prefix_lengths:
                 if length > len(word):
