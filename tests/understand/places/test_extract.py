@@ -31,6 +31,14 @@ TP_THU_DUC = 12
         "Doanh thu Q1/2021 tăng 20%.",
         "Tỉnh Bình Dương có 5 thành phố.",  # the former province alone
         "Đây là phương án của địa phương Bình Dương.",
+        "Bài báo đăng trên tạp chí (SCI, Q1, 5-year IF: 3.352).",  # a journal quartile
+        "Mẫu xe Haval H6 bán chạy nhất.",
+        "Công nghệ MediQ7 giúp hấp thu canxi.",
+        "Theo Giám đốc Sở Y tế Nguyễn Tấn Bỉnh, công suất tăng.",  # folds like Tân Bình
+        "đi ăn cháo lòng, đi chợ.",  # "đi ăn" folds like Dĩ An
+        "Bệnh nhân về Bệnh viện Điều trị Covid-19 Cần Giờ cách ly.",
+        "Bãi Đầm Trầu nằm phía ngoài Vườn quốc gia Côn Đảo.",
+        "Cá Lăng Hồ Dầu Tiếng là đặc sản.",
     ],
 )
 def test_not_a_ward_or_district_of_the_city(text: str, extractor: PlaceExtractor) -> None:
@@ -98,3 +106,10 @@ def test_mentions_carry_their_span(extractor: PlaceExtractor) -> None:
 def test_empty_and_placeless_text(extractor: PlaceExtractor) -> None:
     assert extractor.extract("") == []
     assert extractor.extract("Trời hôm nay đẹp quá!") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["360⁰ phường ٣", "Q.", "phường", "P.\n", "x" * 500, "TP.", "\u0301\u0303 quận"]
+)
+def test_odd_text_never_breaks(text: str, extractor: PlaceExtractor) -> None:
+    assert isinstance(extractor.extract(text), list)

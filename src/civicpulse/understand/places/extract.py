@@ -65,7 +65,7 @@ class PlaceExtractor:
             return []
         accented = has_diacritics(text)
         cased = text != text.lower()
-        mentions = self._finder.find(tokens, accented, cased)
+        mentions = self._finder.find(tokens, accented, cased, text)
         if not mentions:
             return []
         _link(tokens, mentions)
@@ -143,9 +143,9 @@ class _Resolver:
         entries = self._by_spelling(m)
         if district_m is not None:
             return self._ward_in(m, entries, district_m)
-        # "F1" is far more often a COVID contact level than phường 1; a name shared with wards elsewhere, in a
-        # passage about elsewhere, is theirs.
-        if m.abbreviation == "f" or (self.foreign and m.key in self.g.foreign_wards):
+        # A bare "P14" needs its district right after it; "F1" is far more often a COVID contact level than
+        # phường 1; a name shared with wards elsewhere, in a passage about elsewhere, is theirs.
+        if m.weak or m.abbreviation == "f" or (self.foreign and m.key in self.g.foreign_wards):
             return None
         here = self._passage_districts(m)
         if m.key.isdigit():
@@ -230,6 +230,8 @@ class _Resolver:
             return False
         if any(a.kind in (CITY, OWN_PROVINCE) for a in m.attached):
             return True
+        if m.weak:
+            return False
         shared = (
             m.key in self.g.foreign_provinces
             or m.key in self.g.foreign_wards

@@ -40,6 +40,7 @@ FOLDED_FALSE_FRIENDS = frozenset(
     {"dia", "co", "lien", "song", "don", "da", "tu", "huong", "chinh", "bon", "tuong"}
 )
 LIST_JOINERS = frozenset({"va", "&"})
+NUMBERED = frozenset({"p", "f", "q"})
 MAX_NAME_TOKENS = 7
 
 
@@ -55,6 +56,7 @@ class Mention:
     abbreviation: str = ""
     bare: bool = False
     listed: bool = False
+    weak: bool = False
     wards: tuple[WardEntry, ...] = ()
     districts: tuple[District, ...] = ()
     name_first: int = 0
@@ -81,14 +83,21 @@ class MentionFinder:
         # Every prefix of every name: the matcher stops as soon as the joined tokens leave this set.
         self.prefixes = frozenset(name[:i] for name in names for i in range(1, len(name) + 1))
 
-    def find(self, tokens: list[Token], accented: bool, cased: bool) -> list[Mention]:
+    def find(self, tokens: list[Token], accented: bool, cased: bool, text: str = "") -> list[Mention]:
         """Return the candidate mentions in text order."""
         out: list[Mention] = []
         i, n = 0, len(tokens)
         while i < n:
             found = self._typed(tokens, i, accented) if tokens[i].key in self.first_keys else None
             if found is None:
-                found = self._bare(tokens, i, cased)
+                found = self._bare(tokens, i, cased, out[-1].last + 1 if out else 0)
+                if (
+                    found is not None
+                    and accented
+                    and found.kind == DISTRICT
+                    and not _spelled(text, tokens, found)
+                ):
+                    found = None
             if found is None:
                 i += 1
                 continue
@@ -107,6 +116,18 @@ class MentionFinder:
             return None
         kind, wtype, width, abbreviation = kind_type
         j = i + width
+        if j >= len(tokens) or (abbreviation and abbreviation not in NUMBERED and tokens[j].key.isdigit()):
+            return None  # no huyện or xã is numbered: "H6" is a car, "X5" a phone
+        # "Q1", "P14" without a dot are quartiles and models as often as addresses: they must sit in one.
+        weak = bool(abbreviation) and tokens[j].key.isdigit() and not tokens[j].gap
+        found = self._typed_name(tokens, i, j, kind=kind, wtype=wtype, abbreviation=abbreviation)
+        if found is not None:
+            found.weak = weak
+        return found
+
+    def _typed_name(
+        self, tokens: list[Token], i: int, j: int, *, kind: str, wtype: str, abbreviation: str
+    ) -> Mention | None:
         if kind == WARD:
             key, size = self.name(tokens, j, self.g.ward_names)
             if not key:
@@ -145,7 +166,7 @@ class MentionFinder:
             best.name_first = j
         return best
 
-    def _bare(self, tokens: list[Token], i: int, cased: bool) -> Mention | None:
+    def _bare(self, tokens: list[Token], i: int, cased: bool, floor: int) -> Mention | None:
         token = tokens[i]
         if token.key not in self.prefixes or (cased and not token.raw[:1].isupper()) or token.key.isdigit():
             return None
@@ -156,7 +177,7 @@ class MentionFinder:
         mention = Mention(kind, i, i + size - 1, key, bare=True, name_first=i)
         if kind == DISTRICT:
             mention.districts = self.g.district_names[key]
-        return None if _inside_a_name(tokens, mention, cased) else mention
+        return None if _inside_a_name(tokens, mention, cased, floor) else mention
 
     def _list(self, tokens: list[Token], head: Mention) -> list[Mention]:
         """Read "các quận Tân Bình, Hóc Môn" and "phường 1, 2 và 7": the type word carries over."""
@@ -176,7 +197,15 @@ class MentionFinder:
             if not key or key.isdigit() != numbered or (numbered and not _ends_phrase(tokens, j + size)):
                 break
             mention = Mention(
-                head.kind, j, j + size - 1, key, head.type, head.abbreviation, listed=True, name_first=j
+                head.kind,
+                j,
+                j + size - 1,
+                key,
+                head.type,
+                head.abbreviation,
+                listed=True,
+                weak=head.weak,
+                name_first=j,
             )
             if head.kind == WARD:
                 mention.wards = self.g.ward_names[key]
@@ -202,6 +231,8 @@ class MentionFinder:
         if abbreviation is None or i + 1 >= len(tokens):
             return None
         after = tokens[i + 1].gap
+        if i and not token.gap:
+            return None  # glued to the word before: "MediQ7", "HavalH6"
         # "P.14", "Q3", "TP.HCM", "Q. Bình Thạnh", and capitalised "P 14"; never a lone lower-case letter.
         if after in ("", ".", ". ") or (after == " " and (token.raw.isupper() or token.key == "tp")):
             return abbreviation[0], abbreviation[1], 1, token.key
@@ -235,6 +266,12 @@ class _TypedKeys:
         return isinstance(key, str) and self.prefix + key in self.keys
 
 
+def _spelled(text: str, tokens: list[Token], mention: Mention) -> bool:
+    """Return whether a bare name is written with the district's accents ("Bỉnh Thành" is a person)."""
+    written = " ".join(text[tokens[mention.first].start : tokens[mention.last].end].lower().split())
+    return any(d.short.lower() == written for d in mention.districts)
+
+
 def _exact(mention: Mention, wtype: str) -> bool:
     return any(wtype in d.types for d in mention.districts)
 
@@ -265,6 +302,8 @@ INSTITUTIONS = frozenset(
         "kenh",
         "rach",
         "song",
+        "ho",  # hồ Dầu Tiếng is a lake
+        "vuon",  # vườn quốc gia
         "bien",  # bãi biển Thuận An is in Huế
         "kcn",
         "kcx",
@@ -299,18 +338,35 @@ INSTITUTIONS = frozenset(
 
 
 PREPOSITIONS = frozenset(
-    {"o", "tai", "thuoc", "cua", "va", "den", "tu", "ve", "qua", "khu", "vuc", "dia", "ban"}
+    {
+        "o",
+        "tai",
+        "thuoc",
+        "cua",
+        "va",
+        "den",
+        "tu",
+        "ve",
+        "qua",
+        "khu",
+        "vuc",
+        "dia",
+        "ban",
+        "la",
+        "co",
+        "voi",
+    }
 )
 
 
-def _inside_a_name(tokens: list[Token], mention: Mention, cased: bool) -> bool:
+def _inside_a_name(tokens: list[Token], mention: Mention, cased: bool, floor: int) -> bool:
     """Return whether a bare name is part of an institution, street or brand ("đường Phú Lợi")."""
     if mention.kind != DISTRICT:
         before = tokens[mention.first - 1] if mention.first else None
         return before is not None and before.key in ("ngan", "hang", "bao", "dai") and before.gap != "."
     # Look back through the same phrase ("Bệnh viện dã chiến Củ Chi") but stop at a preposition ("ở").
     k = mention.first
-    while k > max(0, mention.first - 4) and tokens[k].gap.strip() == "":
+    while k > max(floor, mention.first - 6) and tokens[k].gap.strip(" -") == "":
         k -= 1
         if tokens[k].key in PREPOSITIONS:
             break

@@ -26,7 +26,7 @@ FOLD = _fold_table()
 _WORD = re.compile(r"[^\W_]+")
 # Glued words seen in scraped news: "huyệnNhà Bèvà huyệnCần Giờ", "vàquận", "P14", "Q.3".
 _GLUED_TYPES = ("quận", "huyện", "phường", "xã", "thị", "thành", "tỉnh")
-_LETTERS_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
+_LETTERS_DIGITS = re.compile(r"^([a-z]+)([0-9]+)$")
 # The same glue once diacritics are gone: no Vietnamese syllable is "quantan", "vaquan" or "beva".
 _GLUED_PREFIX = re.compile(r"(?:va(?=quan|huyen|phuong)|(?:quan|huyen|phuong)(?!g?$|h$))")
 
@@ -60,10 +60,10 @@ def scan(text: str) -> list[Token]:
         # Most words need no splitting; test cheaply before looking for glue.
         if not (len(key) > 3 and (key[0] in "vqhp" or key[-2:] == "va")) and word[1:].lower() == word[1:]:
             gap = text[previous_end:start]
-            if key.isdigit():
+            if key.isdecimal() and key.isascii():
                 if len(key) < 6:
                     key = str(int(key))
-            elif key[-1].isdigit():
+            elif "0" <= key[-1] <= "9":
                 split = _LETTERS_DIGITS.match(key)
                 if split and len(split.group(1)) <= 6:
                     cut = start + len(split.group(1))
@@ -83,7 +83,7 @@ def scan(text: str) -> list[Token]:
                 tokens.append(Token(split.group(1), start, cut, text[start:cut], gap))
                 tokens.append(Token(str(int(split.group(2))), cut, end, text[cut:end], ""))
             else:
-                if key.isdigit() and len(key) < 6:
+                if key.isdecimal() and key.isascii() and len(key) < 6:
                     key = str(int(key))
                 tokens.append(Token(key, start, end, text[start:end], gap))
             previous_end = end
