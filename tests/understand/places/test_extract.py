@@ -81,8 +81,9 @@ def test_renamed_towns_keep_their_territory(extractor: PlaceExtractor) -> None:
 
 def test_new_unit_names_resolve_to_themselves(extractor: PlaceExtractor) -> None:
     assert extractor.codes("Ngập ở phường Sài Gòn, TP.HCM") == [("26740",)]
-    assert extractor.codes("UBND xã Thạnh An") == [("27676",)]  # not xã Thanh An of Dầu Tiếng
-    assert extractor.codes("UBND xã Thanh An") == [("25807",)]
+    assert extractor.codes("UBND xã Thạnh An, TP.HCM") == [("27676",)]  # not xã Thanh An of Dầu Tiếng
+    assert extractor.codes("UBND xã Thanh An, TP.HCM") == [("25807",)]
+    assert extractor.codes("UBND xã Thạnh An") == []  # also a name elsewhere in Vietnam: needs the city
 
 
 def test_glued_words_of_scraped_news(extractor: PlaceExtractor) -> None:
@@ -113,3 +114,7 @@ def test_empty_and_placeless_text(extractor: PlaceExtractor) -> None:
 )
 def test_odd_text_never_breaks(text: str, extractor: PlaceExtractor) -> None:
     assert isinstance(extractor.extract(text), list)
+
+
+def test_a_type_word_is_followed_by_its_name(extractor: PlaceExtractor) -> None:
+    assert extractor.codes("các cơ sở lưu trú trên toàn thành phố, 4 điểm giám sát") == []

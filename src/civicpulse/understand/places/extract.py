@@ -144,8 +144,9 @@ class _Resolver:
         if district_m is not None:
             return self._ward_in(m, entries, district_m)
         # A bare "P14" needs its district right after it; "F1" is far more often a COVID contact level than
-        # phường 1; a name shared with wards elsewhere, in a passage about elsewhere, is theirs.
-        if m.weak or m.abbreviation == "f" or (self.foreign and m.key in self.g.foreign_wards):
+        # phường 1; a name shared with wards elsewhere needs this city, and no other province, around it.
+        shared = m.key in self.g.foreign_wards and (self.foreign or not self.own)
+        if m.weak or m.abbreviation == "f" or shared:
             return None
         here = self._passage_districts(m)
         if m.key.isdigit():

@@ -40,7 +40,7 @@ FOLDED_FALSE_FRIENDS = frozenset(
     {"dia", "co", "lien", "song", "don", "da", "tu", "huong", "chinh", "bon", "tuong"}
 )
 LIST_JOINERS = frozenset({"va", "&"})
-NUMBERED = frozenset({"p", "f", "q"})
+NUMBERED = frozenset({"phuong", "quan"})
 MAX_NAME_TOKENS = 7
 
 
@@ -116,8 +116,12 @@ class MentionFinder:
             return None
         kind, wtype, width, abbreviation = kind_type
         j = i + width
-        if j >= len(tokens) or (abbreviation and abbreviation not in NUMBERED and tokens[j].key.isdigit()):
-            return None  # no huyện or xã is numbered: "H6" is a car, "X5" a phone
+        if (
+            j >= len(tokens)
+            or tokens[j].gap.strip(" .")
+            or (tokens[j].key.isdigit() and wtype not in NUMBERED)
+        ):
+            return None  # the name follows its type word; only phường and quận are numbered ("H6" is a car)
         # "Q1", "P14" without a dot are quartiles and models as often as addresses: they must sit in one.
         weak = bool(abbreviation) and tokens[j].key.isdigit() and not tokens[j].gap
         found = self._typed_name(tokens, i, j, kind=kind, wtype=wtype, abbreviation=abbreviation)
