@@ -233,11 +233,7 @@ class _Resolver:
             return True
         if m.weak:
             return False
-        shared = (
-            m.key in self.g.foreign_provinces
-            or m.key in self.g.foreign_wards
-            or m.key in self.g.foreign_district_keys
-        )
+        shared = m.key in self.g.foreign_provinces or m.key in self.g.foreign_district_keys
         if m.bare or m.type not in district.types:
             if shared:
                 return self.own and not self.foreign
