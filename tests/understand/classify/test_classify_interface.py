@@ -91,3 +91,14 @@ def test_loading_a_directory_without_a_model_says_what_to_do(tmp_path: Path) -> 
 
     with pytest.raises(InputError, match="civicpulse train"):
         load_model(tmp_path)
+
+
+def test_char_grams_equal_scikit_learn_char_wb() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from civicpulse.understand.classify.features import CharGrams, prepare
+
+    text = prepare("Đường  ngập quá, a  bc xyzw trời ơi!!! https://x.vn/a 0912 345 678")
+    ours = CharGrams(2, 5)(text)
+    theirs = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).build_analyzer()(text)
+    assert ours == theirs

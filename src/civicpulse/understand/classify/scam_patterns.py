@@ -54,6 +54,8 @@ SIGNALS: dict[str, str] = {
 }
 
 COMPILED: dict[str, re.Pattern[str]] = {name: re.compile(p) for name, p in SIGNALS.items()}
+# One scan over all patterns first: most posts match none, and then the per-signal scans are skipped.
+ANY = re.compile("|".join(f"(?:{p})" for p in SIGNALS.values()))
 
 # Log-odds each signal adds; hand-set from how specific the tactic is, then refit by `learn_many`.
 DEFAULT_WEIGHTS: dict[str, float] = {
