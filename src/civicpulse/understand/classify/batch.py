@@ -71,8 +71,8 @@ class ClassifierSet:
         for fused in self._fused:
             for model, predictions in zip(fused.models, fused.predict(texts), strict=True):
                 found[model.name] = predictions
-        for model in self._others:
-            found[model.name] = model.predict_many(texts)
+        for other in self._others:
+            found[other.name] = other.predict_many(texts)
         return [{name: found[name][i] for name in self.names} for i in range(len(texts))]
 
     def predict_one(self, text: str) -> dict[str, Prediction]:
