@@ -35,10 +35,10 @@ class StoryClusterer:
     def __init__(
         self,
         *,
-        threshold: float = 0.3,
+        threshold: float = 0.12,
         half_life_s: float = 2 * DAY,
         idle_half_life_s: float = 7 * DAY,
-        idle_half_life_items: float = 3_000,
+        idle_half_life_items: float = 1_000,
         idle_horizon_s: float = 30 * DAY,
         max_stories: int = 50_000,
         max_doc_terms: int = 64,
@@ -116,21 +116,33 @@ class StoryClusterer:
         """Return the best candidate story and its score (cosine x idle penalty, dense blend)."""
         partial: dict[int, float] = {}
         index, stories = self.index, self.stories
+        exact = True
         for term, w in vector.items():
             posting = index.get(term)
-            if posting is None or len(posting) > self.max_postings:
+            if posting is None:
+                continue
+            if len(posting) > self.max_postings:
+                exact = False  # too common to retrieve by; the candidates' full dot products include it
                 continue
             for sid in posting:
                 partial[sid] = partial.get(sid, 0.0) + w * stories[sid].weights[term]
         if not partial:
             return None, 0.0
-        ranked = sorted(partial.items(), key=lambda kv: (-kv[1] / math.sqrt(stories[kv[0]].norm2), kv[0]))
+        ranked = sorted(
+            ((dot / math.sqrt(stories[sid].norm2), -sid, dot) for sid, dot in partial.items()), reverse=True
+        )
+        dense_room = self.vector_weight if doc.vector is not None else 0.0
         best: StoryState | None = None
         best_score = -math.inf
-        for sid, _ in ranked[: self.max_candidates]:
-            story = stories[sid]
-            weights = story.weights
-            dot = sum(w * weights.get(t, 0.0) for t, w in vector.items())
+        for cosine, negative_id, partial_dot in ranked[: self.max_candidates]:
+            # Fading only lowers a score, so once the cosine bound cannot win, no later candidate can.
+            if exact and (1.0 - dense_room) * cosine + dense_room <= best_score:
+                break
+            story = stories[-negative_id]
+            dot = partial_dot
+            if not exact:
+                weights = story.weights
+                dot = sum(w * weights.get(t, 0.0) for t, w in vector.items())
             score = self._score(story, dot, doc, now)
             if score > best_score:
                 best, best_score = story, score

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
+from operator import itemgetter
 from typing import Any
 
 
@@ -26,15 +28,15 @@ class TermStats:
 
     def vector(self, counts: Counter[str], max_terms: int) -> dict[str, float]:
         """Return the unit sublinear TF-IDF vector of `counts`, keeping its `max_terms` heaviest terms."""
-        df, log_docs = self.df, math.log(self.docs + 1)
-        weights = {
-            term: (1.0 + math.log(tf)) * (log_docs - math.log(df.get(term, 0) + 1) + 1.0)
-            for term, tf in counts.items()
-        }
+        df_get, log = self.df.get, math.log
+        base = log(self.docs + 1) + 1.0
+        weights: dict[str, float] = {}
+        for term, tf in counts.items():
+            weight = base - log(df_get(term, 0) + 1)
+            weights[term] = weight * (1.0 + log(tf)) if tf > 1 else weight
         if len(weights) > max_terms:
-            # Ties break on the term so that a replay keeps exactly the same terms.
-            kept = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms]
-            weights = dict(kept)
+            # nlargest is stable, so ties keep first-appearance order and a replay keeps the same terms.
+            weights = dict(heapq.nlargest(max_terms, weights.items(), key=itemgetter(1)))
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {term: w / norm for term, w in weights.items()}
 
