@@ -86,7 +86,8 @@ def test_dense_vectors_are_blended_when_both_sides_have_one() -> None:
     lexical = StoryClusterer(vector_weight=0.0)
     blended = StoryClusterer(vector_weight=0.9, vector_floor=0.5)
     for clusterer in (lexical, blended):
-        clusterer.learn_one(doc("1", "flood canal rain tide pump dyke road ward night water", vector=(1.0, 0.0)))
+        first = doc("1", "flood canal rain tide pump dyke road ward night water", vector=(1.0, 0.0))
+        clusterer.learn_one(first)
     probe = doc("2", "flood school fee exam grade pupil class term book test", vector=(1.0, 0.05))
     assert lexical.predict_one(probe) is None
     assert blended.predict_one(probe) is not None

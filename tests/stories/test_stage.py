@@ -1,4 +1,4 @@
-"""The story stage on both backends: enrichment set, stories written per flush, restart continues identically."""
+"""The story stage on both backends: story ids set, stories written per flush, identical after restart."""
 
 from __future__ import annotations
 
