@@ -38,7 +38,7 @@ class StoryClusterer:
         threshold: float = 0.12,
         half_life_s: float = 2 * DAY,
         idle_half_life_s: float = 7 * DAY,
-        idle_half_life_items: float = 1_000,
+        idle_half_life_items: float = 1_500,
         idle_horizon_s: float = 30 * DAY,
         max_stories: int = 50_000,
         max_doc_terms: int = 64,
