@@ -14,7 +14,9 @@ _ODD_TLDS = r"xyz|top|click|online|site|shop|vip|cc|icu|buzz|live|fun|info|tk|ml
 
 SIGNALS: dict[str, str] = {
     "fake_recruitment": (
-        r"viec nhe,? luong cao|viec nhe luong|tuyen (?:gap )?(?:ctv|cong tac vien)|lam (?:viec )?tai nha"
+        r"viec nhe,? luong cao|viec nhe luong|tuyen (?:gap )?(?:ctv|cong tac vien)"
+        r"|lam (?:viec )?(?:online )?tai nha"
+        r"|kiem (?:duoc )?\d+\s*(?:k|tr|trieu)|cong tac vien chot don|chot don (?:ao|nhan hoa hong)"
         r"|thu nhap (?:tu )?\d+\s*(?:k|tr|trieu|nghin|ngan)\S*\s*(?:/|mot |moi )?\s*(?:ngay|gio|buoi)"
         r"|khong can kinh nghiem|lam nhiem vu|nhiem vu (?:tha tim|like|danh gia)|chot don ao"
         r"|tha tim (?:kiem|nhan) tien|nhan hoa hong|kiem tien online|like (?:video|tiktok|youtube) kiem tien"
@@ -25,7 +27,8 @@ SIGNALS: dict[str, str] = {
         r"|(?:cong an|toa an|vien kiem sat|can bo thue|co quan thue)\S*.{0,40}"
         r"(?:goi dien|yeu cau|chuyen tien)"
         r"|lien quan (?:den|toi) (?:vu an|duong day|rua tien|ma tuy)|giay trieu tap|lenh bat"
-        r"|cap nhat (?:thong tin )?(?:dinh danh|vneid|can cuoc)|dinh danh muc 2|khoa (?:so )?thue bao"
+        r"|cap nhat (?:thong tin )?(?:dinh danh|vneid|can cuoc)|dinh danh muc 2"
+        r"|khoa (?:so )?thue bao|thue bao.{0,30}bi khoa"
         r"|tai khoan (?:cua ban )?(?:se )?bi (?:khoa|dong bang|tam khoa)|hoan thue|no cuoc|cat dien do no"
         r"|(?:la|tu xung la) (?:can bo|cong an|nhan vien) (?:thue|ngan hang|dien luc|bhxh|bao hiem)"
     ),
@@ -47,9 +50,13 @@ SIGNALS: dict[str, str] = {
     ),
     "suspicious_link": (
         rf"(?:https?://)?(?:{_SHORTENERS})/\S+|(?:https?://)?[\w-]+(?:\.[\w-]+)*\.(?:{_ODD_TLDS})\b(?:/\S*)?"
-        r"|\.apk\b|tai (?:app|ung dung)|cai (?:dat )?(?:app|ung dung)|(?:https?://)?[\w.-]*gov[\w.-]*\.(?!gov\.vn)(?:com|net|org|vn|info|xyz|top)\b"
+        r"|\.apk\b|tai (?:app|ung dung)|cai (?:dat )?(?:app|ung dung)"
+        r"|(?:https?://)?[\w.-]*gov[\w.-]*\.(?!gov\.vn)(?:com|net|org|vn|info|xyz|top)\b"
     ),
     "urgency": r"goi ngay|ngay lap tuc|trong vong \d+ ?(?:h|gio|phut)|khan cap|gap gap|truoc \d+h",
+    "warning_context": (
+        r"canh bao|khuyen cao|de phong|luu y|(?:khong|dung|tuyet doi khong) (?:cung cap|chuyen|bam|click)"
+    ),
     "phone_number": r"(?<!\d)(?:\+?84|0)(?:3|5|7|8|9)\d(?:[ .]?\d){7}(?!\d)|(?<!\d)1900[ .]?\d{4}(?!\d)",
 }
 
@@ -64,9 +71,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "money_transfer": 1.6,
     "otp_request": 2.6,
     "prize_or_gift": 1.8,
-    "investment_or_loan": 1.8,
+    "investment_or_loan": 2.2,
     "suspicious_link": 1.4,
     "urgency": 0.8,
     "phone_number": 0.6,
+    # Warnings about scams use the same words; they are news, not fraud.
+    "warning_context": -2.0,
 }
 DEFAULT_BIAS = -2.0
