@@ -20,6 +20,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import imports  # bench/ is a folder of scripts, not a package
+import stories
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -46,6 +47,7 @@ def import_benchmarks(rows: int, workdir: Path) -> list[dict[str, Any]]:
 # as another entry when it is written.
 SECTIONS: list[tuple[str, Callable[[int, Path], list[dict[str, Any]]]]] = [
     ("Imports", import_benchmarks),
+    ("Story clustering against river's TextClust (bench/stories.py)", stories.section),
 ]
 
 
