@@ -15,8 +15,15 @@ TASK_CHOICES = ("sentiment", "toxicity", "concern", "scam")
 
 @click.command("train")
 @click.argument("task", type=click.Choice(TASK_CHOICES))
-@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Labelled JSONL to train on.")
-@click.option("--dev", type=click.Path(dir_okay=False, path_type=Path), help="Labelled JSONL to report on.")
+@click.option(
+    "--data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Labelled JSONL to train on (repeat to combine files).",
+)
+@click.option(
+    "--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Labelled JSONL to report on."
+)
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Model directory."
 )
@@ -39,7 +46,7 @@ TASK_CHOICES = ("sentiment", "toxicity", "concern", "scam")
 def train(
     task: str,
     *,
-    data: Path | None,
+    data: tuple[Path, ...],
     dev: Path | None,
     out: Path,
     seed: int,
@@ -56,7 +63,7 @@ def train(
         card = shipped_models.train_shipped(
             task, out, open_dir=open_data, vihos_dir=vihos, seed=seed, dev=dev
         )
-    elif data is None:
+    elif not data:
         raise click.UsageError("give --data TRAIN.jsonl, or --shipped to rebuild the default model")
     else:
         card = train_files(task, data, out, dev=dev, seed=seed, command=command)

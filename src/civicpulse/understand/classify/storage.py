@@ -63,6 +63,7 @@ def _save_linear(model: LinearTextClassifier, directory: Path) -> None:
             "recipe": model.options.recipe,
             "c": model.options.c,
             "balanced": model.options.balanced,
+            "balance_power": model.options.balance_power,
             "seed": model.options.seed,
         },
         "n_docs": model.n_docs,

@@ -21,8 +21,8 @@ class Task:
 
 # Same-data settings chosen on the public dev splits (docs/decisions/0030-classifiers.md).
 TASKS: dict[str, Task] = {
-    "sentiment": Task("sentiment", ("negative", "neutral", "positive"), options=EstimatorOptions(c=0.3)),
-    "toxicity": Task("toxicity", ("clean", "offensive", "hate"), options=EstimatorOptions(c=0.3)),
+    "sentiment": Task("sentiment", ("negative", "neutral", "positive"), options=EstimatorOptions(c=0.5)),
+    "toxicity": Task("toxicity", ("clean", "offensive", "hate"), options=EstimatorOptions(c=0.5)),
     "concern": Task(
         "concern", ("none", "question", "complaint", "help_request"), options=EstimatorOptions(c=0.5)
     ),

@@ -16,6 +16,7 @@ from civicpulse.understand.classify.scam import ScamSignals
 from civicpulse.understand.classify.scoring import score_predictions
 from civicpulse.understand.classify.storage import save_model
 from civicpulse.understand.classify.tasks import Task, get_task
+from civicpulse.understand.classify.weak_labels import split_toxic
 
 
 def build(task: Task, seed: int) -> Classifier:
@@ -40,9 +41,17 @@ def dev_metrics(model: Classifier, dev: Sequence[Labelled]) -> dict[str, Any]:
     return score_predictions([r.label for r in dev], [p.label for p in predictions], model.labels)
 
 
+def read_training_rows(task: Task, paths: Sequence[Path]) -> list[Labelled]:
+    """Read labelled rows from every file; for toxicity, ViHOS-style `toxic` rows are split by rule."""
+    if task.name != "toxicity":
+        return [row for path in paths for row in read_labelled(path, task.labels)]
+    rows = [row for path in paths for row in read_labelled(path, (*task.labels, "toxic"))]
+    return [replace(r, label=split_toxic(r.text, r.label)) if r.label == "toxic" else r for r in rows]
+
+
 def train_files(
     task_name: str,
-    data: Path,
+    data: Path | Sequence[Path],
     out: Path,
     *,
     dev: Path | None = None,
@@ -50,9 +59,10 @@ def train_files(
     licence: str = "as given by the data's owner",
     command: str = "",
 ) -> ModelCard:
-    """Train on a JSONL file (EVAL.md format), evaluate on `dev` if given, write model and card to `out`."""
+    """Train on JSONL files (EVAL.md format), evaluate on `dev` if given, write model and card to `out`."""
     task = get_task(task_name)
-    rows = read_labelled(data, task.labels)
+    paths = [data] if isinstance(data, Path) else list(data)
+    rows = read_training_rows(task, paths)
     model = fit(task, rows, seed)
     metrics = {"dev": dev_metrics(model, read_labelled(dev, task.labels)) | {"file": dev.name}} if dev else {}
     card = ModelCard(
@@ -61,13 +71,18 @@ def train_files(
         labels=model.labels,
         created=datetime.now(UTC).date().isoformat(),
         seed=seed,
-        data=(DataSource(data.name, len(rows), licence, str(data)),),
+        data=tuple(DataSource(p.name, _count(p), licence, str(p)) for p in paths),
         metrics=metrics,
         notes=_describe(model),
         command=command,
     )
     save_model(model, out, card)
     return card
+
+
+def _count(path: Path) -> int:
+    with path.open(encoding="utf-8") as handle:
+        return sum(1 for line in handle if line.strip())
 
 
 def _describe(model: Classifier) -> str:
