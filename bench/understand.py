@@ -72,16 +72,16 @@ def _minhash_against_datasketch(texts: list[str]) -> None:
         print("  (datasketch not installed: no baseline)")
         return
     from civicpulse.understand.dedup import _WORD
-    from civicpulse.understand.text import fold_fast
+    from civicpulse.understand.text import fold
 
     shingled = []
     for text in texts:
-        words = _WORD.findall(fold_fast(text))
+        words = _WORD.findall(fold(text))
         shingled.append([" ".join(words[i : i + 3]).encode() for i in range(max(1, len(words) - 2))])
     ours = Deduplicator()
     start = time.perf_counter()
     for text in texts:
-        ours.signature(_WORD.findall(fold_fast(text)))
+        ours.signature(_WORD.findall(fold(text)))
     own = len(texts) / (time.perf_counter() - start)
     start = time.perf_counter()
     MinHash.bulk(shingled, num_perm=64)

@@ -67,7 +67,12 @@ def import_file(app: AppContext, file: Path, fmt: str | None, again: bool, as_js
 
         try:
             report = imports.import_file(
-                store, file, pseudonym_key=settings.pseudonym_key, options=options, progress=show
+                store,
+                file,
+                pseudonym_key=settings.pseudonym_key,
+                options=options,
+                progress=show,
+                submit=lay_pipe(settings, store).submit,
             )
         except KeyboardInterrupt:
             bar.stop()

@@ -34,7 +34,7 @@ class RawEntry:
 
 def make_item(entry: RawEntry, *, source_id: int | None, pseudonym_key: str) -> Item:
     """Turn a connector's raw entry into an `Item`; raise `Skip` for an empty one."""
-    raw = entry.text[:MAX_TEXT_CHARS]
+    raw = entry.text[:MAX_TEXT_CHARS].replace("\x00", "")  # PostgreSQL text cannot hold NUL
     text, title = normalise(raw), normalise(entry.title)[:2000]
     if not text and not title:
         raise Skip("empty entry: no title and no text")

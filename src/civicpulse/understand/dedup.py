@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from civicpulse.understand.text import fold_fast
+from civicpulse.understand.text import fold
 
 _WORD = re.compile(r"[^\W_]+")
 _SHIFT = np.uint64(32)
@@ -82,7 +82,7 @@ class Deduplicator:
         if item_id in self._entries:
             known = self._entries[item_id].root
             return None if known == item_id else known
-        words = _WORD.findall(fold_fast(text))
+        words = _WORD.findall(fold(text))
         exact = hashlib.blake2b(" ".join(words).encode(), digest_size=16).digest()
         root = self._exact.get(exact)
         signature = bands = None

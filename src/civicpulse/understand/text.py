@@ -25,9 +25,16 @@ def normalise(text: str) -> str:
 
 def fold(text: str) -> str:
     """Return a lower-case, diacritic-free key: `Ngập ở Thủ Đức` -> `ngap o thu duc`."""
-    decomposed = unicodedata.normalize("NFD", text.lower().translate(_FOLD_EXTRA))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", stripped.replace("\n", " ")).strip()
+    folded = text.lower().translate(_fold_table())
+    if not unicodedata.is_normalized("NFD", folded):
+        # Letters outside the table (Greek, Cyrillic with marks...) take the general path.
+        folded = _strip_marks(folded)
+    return _SPACES.sub(" ", folded.replace("\n", " ")).strip()
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
 @cache
@@ -37,16 +44,7 @@ def _fold_table() -> dict[int, str | None]:
     table: dict[int, str | None] = dict.fromkeys(marks)
     for start, end in ((0xC0, 0x250), (0x1E00, 0x1F00)):
         for code in range(start, end):
-            folded = fold(chr(code))
+            folded = _strip_marks(chr(code).lower())
             if folded != chr(code).lower():
                 table[code] = folded
     return table
-
-
-def fold_fast(text: str) -> str:
-    """Return `fold(text)` for Latin-script text with one table lookup per character (about 10x faster).
-
-    Letters outside Latin (Greek, Hangul) keep their marks, which `fold` would strip.
-    """
-    folded = text.lower().translate(_fold_table())
-    return _SPACES.sub(" ", folded.replace("\n", " ")).strip()

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from civicpulse.understand import stopwords
-from civicpulse.understand.text import fold, fold_fast
+from civicpulse.understand.text import fold
 
 # Letters and digits only; URLs and mentions are removed first so they do not leak fragments.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -33,7 +33,7 @@ def terms(text: str, lang: str) -> list[str]:
         text = _NOISE.sub(" ", text)
     tokens = _WORD.findall(text)
     if lang in _VI_LANGS:
-        return _vietnamese_terms(tokens, _WORD.findall(fold_fast(text)))
+        return _vietnamese_terms(tokens, _WORD.findall(fold(text)))
     english = stopwords.ENGLISH
     return [t for t in tokens if t not in english and (len(t) > 1 or t.isdigit())]
 

@@ -29,10 +29,11 @@ from civicpulse.collect.imports.reading import (
 from civicpulse.collect.imports.schema import Context, schema_entry
 from civicpulse.collect.ingest import IngestCounts, Ingestor, RawEntry, make_item
 from civicpulse.errors import InputError, Quarantine, Skip
-from civicpulse.models import Source, SourceKind
+from civicpulse.models import Item, Source, SourceKind
 from civicpulse.store import Store
 
 Progress = Callable[[int, int], None]
+Submit = Callable[[list[Item]], int]
 MAX_CACHED_SOURCES = 10_000
 
 
@@ -85,8 +86,12 @@ def import_file(
     pseudonym_key: str,
     options: ImportOptions | None = None,
     progress: Progress | None = None,
+    submit: Submit | None = None,
 ) -> ImportReport:
-    """Import `path` into `store`, resuming an interrupted import of the same file."""
+    """Import `path` into `store`, resuming an interrupted import of the same file.
+
+    New items of each committed batch are passed to `submit` (the pipeline), before the checkpoint moves.
+    """
     options = options or ImportOptions()
     if not path.is_file():
         raise InputError(f"{path} does not exist or is not a file; check the path")
@@ -122,6 +127,7 @@ def import_file(
         pseudonym_key=pseudonym_key,
         batch_size=options.batch_size,
         progress=progress,
+        submit=submit,
     )
     return report
 
@@ -177,6 +183,7 @@ def _run(
     pseudonym_key: str,
     batch_size: int,
     progress: Progress | None,
+    submit: Submit | None,
 ) -> None:
     sources = _Sources(store, plan.source)
     # Facebook rows name their page; the file is registered as a source only for rows that name none.
@@ -188,7 +195,9 @@ def _run(
 
     def commit() -> None:
         ingestor.flush()
-        ingestor.new_items.clear()  # nobody downstream reads them here; keeping them would grow memory
+        if submit is not None:
+            submit(ingestor.new_items)
+        ingestor.new_items.clear()  # handed on; keeping them would grow memory
         for problem, where in held:
             ingestor.reject(problem, where)
         held.clear()

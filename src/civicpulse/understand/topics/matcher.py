@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from civicpulse.models import Topic
-from civicpulse.understand.text import fold_fast
+from civicpulse.understand.text import fold
 from civicpulse.understand.topics.parser import And, Near, Node, Not, Or, QuerySyntaxError, Term, parse
 from civicpulse.understand.vietnamese import standard_tones
 
@@ -28,7 +28,7 @@ def words(text: str, *, exact: bool = False) -> list[str]:
     """Return the matching words of `text`: folded, or lower-case with old-style tone marks if `exact`."""
     if exact:
         return _WORD.findall(standard_tones(unicodedata.normalize("NFC", text)).lower())
-    return _WORD.findall(fold_fast(text))
+    return _WORD.findall(fold(text))
 
 
 class Document:
