@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from civicpulse.cli.context import echo_json
+from civicpulse.cli.context import AppContext, echo_json, pass_app
 
 TASK_CHOICES = ("sentiment", "toxicity", "concern", "scam")
 
@@ -29,6 +29,7 @@ TASK_CHOICES = ("sentiment", "toxicity", "concern", "scam")
 )
 @click.option("--seed", default=13, show_default=True, help="Random seed, recorded in the model card.")
 @click.option("--shipped", is_flag=True, help="Rebuild the shipped default from its open sources.")
+@click.option("--from-store", is_flag=True, help="Train on the labels analysts gave in the dashboard.")
 @click.option(
     "--open-data",
     type=click.Path(file_okay=False, path_type=Path),
@@ -43,7 +44,9 @@ TASK_CHOICES = ("sentiment", "toxicity", "concern", "scam")
     show_default=True,
     help="Folder with vihos_train.jsonl (MIT), for the shipped toxicity model.",
 )
+@pass_app
 def train(
+    app: AppContext,
     task: str,
     *,
     data: tuple[Path, ...],
@@ -51,6 +54,7 @@ def train(
     out: Path,
     seed: int,
     shipped: bool,
+    from_store: bool,
     open_data: Path,
     vihos: Path,
 ) -> None:
@@ -59,7 +63,14 @@ def train(
     from civicpulse.understand.classify.training import train_files
 
     command = "civicpulse train " + shlex.join(sys.argv[2:]) if len(sys.argv) > 2 else ""
-    if shipped:
+    if from_store:
+        from civicpulse.store.labels import LabelTables
+        from civicpulse.understand.classify.city_labels import retrain_on_labels
+        from civicpulse.understand.classify.defaults import load_default
+
+        labelled = LabelTables(app.store()).latest(task)
+        card = retrain_on_labels(task, labelled, out, load_default(task), seed=seed).card
+    elif shipped:
         card = shipped_models.train_shipped(
             task, out, open_dir=open_data, vihos_dir=vihos, seed=seed, dev=dev
         )

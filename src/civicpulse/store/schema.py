@@ -194,3 +194,19 @@ item_topics = Table(
     Column("matched_at", DateTime(timezone=True), nullable=False),
     Index("ix_item_topics_topic_matched", "topic_id", "matched_at"),
 )
+
+# -- analysts' labels (issue 5): kept, never rebuilt; they are people's judgements, not derived data --
+
+item_labels = Table(
+    "item_labels",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("item_id", BigId, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("task", String(30), nullable=False),
+    Column("label", String(50), nullable=False),
+    Column("previous", String(50), nullable=False, default=""),
+    Column("analyst", String(200), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_item_labels_task_created", "task", "created_at"),
+    Index("ix_item_labels_item_task", "item_id", "task"),
+)
