@@ -13,6 +13,7 @@ from civicpulse.collect.ingest import Ingestor, RawEntry
 from civicpulse.config import Settings
 from civicpulse.errors import Quarantine
 from civicpulse.models import ItemKind, Source, SourceKind
+from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.store import Store
 
@@ -71,17 +72,18 @@ def demo_entries(rows: list[dict[str, Any]], end: datetime) -> Iterator[RawEntry
             )
 
 
-def load_demo(settings: Settings, store: Store) -> DemoResult:
+def load_demo(settings: Settings, store: Store, pipeline: Pipeline | None = None) -> DemoResult:
     """Store the sample stream as the source "Dân Trí (demo)" and pass new items to the pipeline.
 
-    Idempotent: items are keyed by their URL, so loading twice adds nothing the second time.
+    Idempotent: items are keyed by their URL, so loading twice adds nothing the second time. Pass the running
+    pipeline so its stateful stages see the demo items; without one, a fresh pipeline is laid.
     """
     source = store.add_source(Source(name=DEMO_NAME, kind=SourceKind.IMPORT, url=DEMO_URL))
     assert source.id is not None  # the store always returns stored sources with their id
     ingestor = Ingestor(store, origin=DEMO_URL, source_id=source.id, batch_size=settings.import_batch_size)
     entries = demo_entries(demo_rows(), end=datetime.now(UTC))
     counts = ingestor.ingest(entries, pseudonym_key=settings.pseudonym_key)
-    processed = lay_pipe(settings, store).submit(ingestor.new_items)
+    processed = (pipeline or lay_pipe(settings, store)).submit(ingestor.new_items)
     return DemoResult(
         source_id=source.id,
         seen=counts.seen,

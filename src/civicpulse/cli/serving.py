@@ -16,6 +16,7 @@ from civicpulse.collect.collector import Collector, SourceResult
 from civicpulse.collect.http import make_client
 from civicpulse.config import Settings
 from civicpulse.demo import load_demo
+from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.store import Store
 
@@ -58,14 +59,22 @@ def quiet_signals(on_stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def serve_web(settings: Settings, store: Store, host: str, port: int, stop: threading.Event) -> None:
+def serve_web(
+    settings: Settings,
+    store: Store,
+    host: str,
+    port: int,
+    stop: threading.Event,
+    *,
+    pipeline: Pipeline | None = None,
+) -> None:
     """Serve the dashboard in the foreground until Ctrl-C or SIGTERM."""
     import uvicorn
 
     from civicpulse.web.app import create_app
 
     config = uvicorn.Config(
-        create_app(settings, store), host=host, port=port, log_level=settings.log_level.lower()
+        create_app(settings, store, pipeline), host=host, port=port, log_level=settings.log_level.lower()
     )
     click.echo(f"Serving civicpulse on http://{host}:{port} — press Ctrl-C to stop.")
     with quiet_signals(stop):
@@ -92,13 +101,13 @@ def report_first_pass(results: Sequence[SourceResult], store: Store, url: str) -
 
 
 def collect_in_background(
-    settings: Settings, store: Store, stop: threading.Event, url: str
+    settings: Settings, store: Store, pipeline: Pipeline, stop: threading.Event, url: str
 ) -> threading.Thread:
     """Start the collector thread: a first pass with its report, then collection on schedule until `stop`."""
 
     def work() -> None:
         with make_client(settings) as client:
-            collector = Collector(settings, store, lay_pipe(settings, store), client)
+            collector = Collector(settings, store, pipeline, client)
             try:
                 report_first_pass(collector.collect_once(), store, url)
                 collector.run_forever(stop)
@@ -121,9 +130,10 @@ def run(app: AppContext, host: str | None, port: int | None) -> None:
     host, port = host or settings.host, port or settings.port
     store = app.upgraded_store()
     stop = threading.Event()
-    collector = collect_in_background(settings, store, stop, f"http://{host}:{port}")
+    pipeline = lay_pipe(settings, store)
+    collector = collect_in_background(settings, store, pipeline, stop, f"http://{host}:{port}")
     try:
-        serve_web(settings, store, host, port, stop)
+        serve_web(settings, store, host, port, stop, pipeline=pipeline)
     finally:
         stop.set()
         collector.join(JOIN_TIMEOUT_S)

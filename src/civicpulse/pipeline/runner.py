@@ -6,6 +6,7 @@ Stages never see retries, counting or quarantine bookkeeping; the runner does al
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -26,17 +27,17 @@ class Pipeline:
         self.store = store
         self.stages = list(stages)
         self.counts: Counter[str] = Counter()
+        # Stateful stages see one item at a time even when the collector and the web app both submit.
+        self._lock = threading.Lock()
 
     def submit(self, items: Iterable[Item]) -> int:
         """Process newly stored items; return how many went through every stage."""
-        done = 0
-        for item in items:
-            if self._process(item) is not None:
-                done += 1
-        for stage in self.stages:
-            flush = getattr(stage, "flush", None)
-            if flush is not None:
-                flush()
+        with self._lock:
+            done = sum(1 for item in items if self._process(item) is not None)
+            for stage in self.stages:
+                flush = getattr(stage, "flush", None)
+                if flush is not None:
+                    flush()
         return done
 
     def _process(self, item: Item) -> Item | None:

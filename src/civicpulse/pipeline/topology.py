@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from civicpulse.config import Settings
+from civicpulse.pipeline.columns import SaveColumns
 from civicpulse.pipeline.runner import Pipeline
 from civicpulse.store import Store
+from civicpulse.understand.places import PlacesStage
+from civicpulse.understand.stage import TopicStage, UnderstandStage
 
 
 def lay_pipe(settings: Settings, store: Store) -> Pipeline:
-    """Return the pipeline every new item goes through.
+    """Return the pipeline every new item goes through, after collection has stored it.
 
-    Collection and storage happen before it. The understanding, story and detection stages join this list
-    as they are built (issues 3-6): language, dedup, embed, classify, places, topics, stories, signals.
+    Understanding comes first: the stages after it read `enrichment.analysis_text` and `lang`.
     """
-    del settings  # the stages to come read their options from it
-    return Pipeline(store, stages=[])
+    del settings  # stage options join the settings as they become tunable by the city
+    return Pipeline(
+        store,
+        stages=[
+            UnderstandStage(store),  # language, analysis text, features, near-duplicates
+            TopicStage(store),  # watched topics
+            SaveColumns(PlacesStage(), store, ("units",)),  # the city's units
+        ],
+    )

@@ -16,8 +16,12 @@ from civicpulse.web.routes import health, items, overview, quarantine, sources
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, store: Store) -> FastAPI:
-    """Return the dashboard app reading `store`; JSON under /api, OpenAPI at /api/openapi.json."""
+def create_app(settings: Settings, store: Store, pipeline: object | None = None) -> FastAPI:
+    """Return the dashboard app reading `store`; JSON under /api, OpenAPI at /api/openapi.json.
+
+    `pipeline` is the running pipeline, handed to actions that add items (the demo) so that its stateful
+    stages see them; the app never calls a stage itself.
+    """
     app = FastAPI(
         title="civicpulse",
         version=__version__,
@@ -29,6 +33,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.pipeline = pipeline
     app.state.pages = Pages()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (overview, items, sources, quarantine, health):

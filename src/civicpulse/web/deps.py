@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -26,6 +26,11 @@ def get_pages(request: Request) -> Pages:
     return pages
 
 
+def get_pipeline(request: Request) -> Any:
+    return request.app.state.pipeline
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
+PipelineDep = Annotated[Any, Depends(get_pipeline)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PagesDep = Annotated[Pages, Depends(get_pages)]

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from civicpulse.demo import load_demo
 from civicpulse.store import Store
 from civicpulse.web.chart import hour_bars, last_hours
-from civicpulse.web.deps import PagesDep, SettingsDep, StoreDep
+from civicpulse.web.deps import PagesDep, PipelineDep, SettingsDep, StoreDep
 from civicpulse.web.rendering import CITY_ZONE
 from civicpulse.web.routes.sources import all_sources
 from civicpulse.web.schemas import Counts, DemoLoaded, HourCount, ItemOut, Overview
@@ -57,16 +57,16 @@ def overview_api(store: StoreDep) -> Overview:
 
 
 @router.post("/demo", include_in_schema=False)
-def demo_form(settings: SettingsDep, store: StoreDep) -> RedirectResponse:
-    result = load_demo(settings, store)
+def demo_form(settings: SettingsDep, store: StoreDep, pipeline: PipelineDep) -> RedirectResponse:
+    result = load_demo(settings, store, pipeline)
     # Post/redirect/get: reloading the overview afterwards does not post the form again.
     return RedirectResponse(f"/?loaded={result.new}", status_code=303)
 
 
 @router.post("/api/demo", response_model=DemoLoaded)
-def demo_api(settings: SettingsDep, store: StoreDep) -> DemoLoaded:
+def demo_api(settings: SettingsDep, store: StoreDep, pipeline: PipelineDep) -> DemoLoaded:
     """Load the bundled sample stream (idempotent: a second call adds nothing)."""
-    result = load_demo(settings, store)
+    result = load_demo(settings, store, pipeline)
     return DemoLoaded(
         seen=result.seen, new=result.new, quarantined=result.quarantined, processed=result.processed
     )

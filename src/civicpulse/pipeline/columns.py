@@ -1,0 +1,34 @@
+"""Store the enrichment columns a stage owns, once per batch, for stages that do not store their own."""
+
+from __future__ import annotations
+
+from civicpulse.models import Enrichment, Item
+from civicpulse.pipeline.stage import Stage
+from civicpulse.store import Store
+from civicpulse.store.understanding import EnrichmentTables
+
+
+class SaveColumns:
+    """Wraps `stage`; after each batch, upserts the `columns` of `enrichments` that it sets."""
+
+    def __init__(self, stage: Stage, store: Store, columns: tuple[str, ...]) -> None:
+        self.stage = stage
+        self.name = stage.name
+        self.columns = columns
+        self.tables = EnrichmentTables(store)
+        self._pending: list[tuple[int, Enrichment]] = []
+
+    def process(self, item: Item) -> Item:
+        """Run the wrapped stage and remember the enrichment to store."""
+        result = self.stage.process(item)
+        if result.id is not None:
+            self._pending.append((result.id, result.enrichment))
+        return result
+
+    def flush(self) -> None:
+        """Flush the wrapped stage, then store the batch's columns in one write."""
+        flush = getattr(self.stage, "flush", None)
+        if flush is not None:
+            flush()
+        pending, self._pending = self._pending, []
+        self.tables.save(pending, columns=self.columns)
