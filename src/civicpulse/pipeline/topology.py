@@ -6,6 +6,7 @@ from civicpulse.config import Settings
 from civicpulse.pipeline.columns import SaveColumns
 from civicpulse.pipeline.runner import Pipeline
 from civicpulse.store import Store
+from civicpulse.stories.stage import StoryStage
 from civicpulse.understand.places import PlacesStage
 from civicpulse.understand.stage import TopicStage, UnderstandStage
 
@@ -22,5 +23,6 @@ def lay_pipe(settings: Settings, store: Store) -> Pipeline:
             UnderstandStage(store),  # language, analysis text, features, near-duplicates
             TopicStage(store),  # watched topics
             SaveColumns(PlacesStage(), store, ("units",)),  # the city's units
+            SaveColumns(StoryStage(store), store, ("story_id",)),  # online story clustering
         ],
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from civicpulse.models import Story
 from civicpulse.store.schema import checkpoints, stories, story_buckets, story_history
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from civicpulse.store.store import Store
 
 CHECKPOINT = "stories:clusterer"
+
+
+ADVANCE_SEQUENCE = "SELECT setval(pg_get_serial_sequence('stories', 'id'), (SELECT max(id) FROM stories))"
 
 
 def at(epoch: float) -> datetime:
@@ -48,6 +51,9 @@ class StoryTables:
                     index_elements=["id"], set_={c: statement.excluded[c] for c in columns}
                 )
                 conn.execute(statement, [{**row, "updated_at": stamp} for row in rows])
+                if store.dialect == "postgresql":
+                    # The clusterer picks story ids itself (a restart is identical); keep the sequence ahead.
+                    conn.execute(text(ADVANCE_SEQUENCE))
             if buckets:
                 statement = store._insert(story_buckets)
                 statement = statement.on_conflict_do_update(
