@@ -6,6 +6,7 @@ into the package: the sources are read at training time only, and the seed lists
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import re
@@ -125,3 +126,63 @@ def bad_words(open_dir: Path) -> Rows:
 def vihos(vihos_dir: Path) -> list[Labelled]:
     """Return ViHOS training comments (MIT) with their clean/toxic labels."""
     return read_labelled(vihos_dir / "vihos_train.jsonl")
+
+
+def xed_en(open_dir: Path, rng: random.Random, limit: int) -> Rows:
+    """Return up to `limit` English XED lines (CC BY 4.0) whose emotions are all positive or all negative."""
+    rows = []
+    for line in (open_dir / "xed" / "en-annotated.tsv").read_text(encoding="utf-8").splitlines():
+        text, _, codes = line.rpartition("\t")
+        emotions = {int(c) for c in codes.split(",") if c.strip().isdigit()}
+        if len(text.split()) < 3 or not emotions:
+            continue
+        if emotions <= XED_POSITIVE:
+            rows.append(Labelled(text, "positive"))
+        elif emotions <= XED_NEGATIVE:
+            rows.append(Labelled(text, "negative"))
+    picked = rng.sample(rows, min(limit, len(rows)))
+    attribution = "Öhman, Pàmies, Kajava, Tiedemann (2020), XED, COLING 2020; CC BY 4.0"
+    return picked, DataSource(
+        "XED English (sample)", len(picked), "CC-BY-4.0", "Helsinki-NLP/XED", attribution
+    )
+
+
+def davidson(open_dir: Path, rng: random.Random, limit: int) -> Rows:
+    """Return up to `limit` English tweets (MIT) as hate / offensive / clean, hate kept in full."""
+    path = open_dir / "davidson_hate_offensive_en" / "labeled_data.csv"
+    names = {"0": "hate", "1": "offensive", "2": "clean"}
+    with path.open(encoding="utf-8") as handle:
+        rows = [Labelled(_tweet(r["tweet"]), names[r["class"]]) for r in csv.DictReader(handle)]
+    hate = [r for r in rows if r.label == "hate"]
+    rest = rng.sample(
+        [r for r in rows if r.label != "hate"], max(0, min(limit - len(hate), len(rows) - len(hate)))
+    )
+    picked = hate + rest
+    attribution = "Davidson, Warmsley, Macy, Weber (2017), ICWSM; MIT"
+    return picked, DataSource(
+        "Davidson et al. tweets (sample)",
+        len(picked),
+        "MIT",
+        "t-davidson/hate-speech-and-offensive-language",
+        attribution,
+    )
+
+
+_MENTION = re.compile(r"@\w+:?|\bRT\b|&amp;|&#\d+;")
+
+
+def _tweet(text: str) -> str:
+    return " ".join(_MENTION.sub(" ", text).split())
+
+
+def vader_en(open_dir: Path, *, threshold: float = 1.5) -> Rows:
+    """Return VADER's English words and emoticons (MIT) with strong valence, as they are."""
+    rows = []
+    for line in (
+        (open_dir / "vader_lexicon_en" / "vader_lexicon.txt").read_text(encoding="utf-8").splitlines()
+    ):
+        parts = line.split("\t")
+        if len(parts) >= 2 and abs(float(parts[1])) >= threshold:
+            rows.append(Labelled(parts[0], "positive" if float(parts[1]) > 0 else "negative"))
+    attribution = "Hutto & Gilbert (2014), VADER, ICWSM; MIT"
+    return rows, DataSource("VADER English words", len(rows), "MIT", "cjhutto/vaderSentiment", attribution)

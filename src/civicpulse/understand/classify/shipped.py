@@ -18,9 +18,11 @@ from civicpulse.understand.classify.features import FeatureSpec
 from civicpulse.understand.classify.linear import LinearTextClassifier
 from civicpulse.understand.classify.open_sources import (
     bad_words,
+    davidson,
     emoji_polarity,
     seeds,
     translated_lexicon,
+    vader_en,
     vihos,
     xed_vi,
     xquad_vi,
@@ -39,6 +41,8 @@ SHIPPED_C = {"concern": 0.5}
 # Seed sentences are few but exactly on target, so each counts several times.
 SEED_REPEAT = 3
 SENTIMENT_TEMPLATES = 1500
+# English tweets for toxicity (all 1,430 hate, the rest sampled), so English posts get labels too.
+DAVIDSON_TWEETS = 3000
 # Balanced training assumes equal classes; most public comments are clean, so the shipped toxicity
 # model's scores are shifted to this prior (decision 0030) instead of flagging half the stream.
 TOXICITY_PRIOR = {"clean": 0.8, "offensive": 0.08, "hate": 0.12}
@@ -50,15 +54,20 @@ def sentiment_data(open_dir: Path, rng: random.Random) -> tuple[list[Labelled], 
     xed, xed_src = xed_vi(open_dir)
     words, words_src = translated_lexicon(open_dir)
     emoji, emoji_src = emoji_polarity(open_dir)
+    english, english_src = vader_en(open_dir)
     templates, templates_src = template_sentences(rng, per_class=SENTIMENT_TEMPLATES)
     # No Wikipedia sentences as neutral: their formal register made informal posts look neutral.
-    rows = own * SEED_REPEAT + templates + xed + words + emoji
-    return rows, [own_src, templates_src, xed_src, words_src, emoji_src]
+    # English comes from VADER's words as they are; XED's English subtitles cost Vietnamese accuracy.
+    rows = own * SEED_REPEAT + templates + xed + words + emoji + english
+    return rows, [own_src, templates_src, xed_src, words_src, emoji_src, english_src]
 
 
-def toxicity_data(open_dir: Path, vihos_dir: Path) -> tuple[list[Labelled], list[DataSource]]:
-    """Return the shipped toxicity rows: ViHOS split by the weak hate rule, bad words, seeds."""
+def toxicity_data(
+    open_dir: Path, vihos_dir: Path, rng: random.Random
+) -> tuple[list[Labelled], list[DataSource]]:
+    """Return the shipped toxicity rows: ViHOS split by the weak rule, bad words, English tweets, seeds."""
     own, own_src = seeds("toxicity")
+    tweets, tweets_src = davidson(open_dir, rng, DAVIDSON_TWEETS)
     comments = [Labelled(r.text, split_toxic(r.text, r.label), r.id) for r in vihos(vihos_dir)]
     words, words_src = bad_words(open_dir)
     vihos_src = DataSource(
@@ -68,7 +77,7 @@ def toxicity_data(open_dir: Path, vihos_dir: Path) -> tuple[list[Labelled], list
         "ViHOS (Hoang et al., EACL 2023)",
         "Hoang et al. (2023), ViHOS: Hate Speech Spans Detection for Vietnamese, EACL; MIT",
     )
-    return own * SEED_REPEAT + comments + words, [own_src, vihos_src, words_src]
+    return own * SEED_REPEAT + comments + words + tweets, [own_src, vihos_src, words_src, tweets_src]
 
 
 def concern_data(open_dir: Path, rng: random.Random) -> tuple[list[Labelled], list[DataSource]]:
@@ -100,7 +109,7 @@ def train_shipped(
         if task.name == "sentiment":
             rows, sources_list = sentiment_data(open_dir, rng)
         elif task.name == "toxicity":
-            rows, sources_list = toxicity_data(open_dir, vihos_dir)
+            rows, sources_list = toxicity_data(open_dir, vihos_dir, rng)
         else:
             rows, sources_list = concern_data(open_dir, rng)
         model = _fit_linear(task.name, task.labels, rows, seed)
