@@ -1,28 +1,48 @@
-"""The pipeline order, in one readable function."""
+"""The pipeline order, in one readable function, grouped by the workers that can run each part alone."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from civicpulse.config import Settings
 from civicpulse.pipeline.columns import SaveColumns
 from civicpulse.pipeline.runner import Pipeline
+from civicpulse.pipeline.stage import Stage
 from civicpulse.store import Store
 from civicpulse.stories.stage import StoryStage
 from civicpulse.understand.places import PlacesStage
 from civicpulse.understand.stage import TopicStage, UnderstandStage
 
 
-def lay_pipe(settings: Settings, store: Store) -> Pipeline:
-    """Return the pipeline every new item goes through, after collection has stored it.
-
-    Understanding comes first: the stages after it read `enrichment.analysis_text` and `lang`.
-    """
+def understand_stages(settings: Settings, store: Store) -> list[Stage]:
+    """Stateless per-item understanding; the stages after it read `analysis_text` and `lang`."""
     del settings  # stage options join the settings as they become tunable by the city
-    return Pipeline(
-        store,
-        stages=[
-            UnderstandStage(store),  # language, analysis text, features, near-duplicates
-            TopicStage(store),  # watched topics
-            SaveColumns(PlacesStage(), store, ("units",)),  # the city's units
-            SaveColumns(StoryStage(store), store, ("story_id",)),  # online story clustering
-        ],
-    )
+    return [
+        UnderstandStage(store),  # language, analysis text, features, near-duplicates
+        TopicStage(store),  # watched topics
+        SaveColumns(PlacesStage(), store, ("units",)),  # the city's units
+    ]
+
+
+def story_stages(settings: Settings, store: Store) -> list[Stage]:
+    """Online story clustering (stateful: one instance per partition)."""
+    del settings
+    return [SaveColumns(StoryStage(store), store, ("story_id",))]
+
+
+def detect_stages(settings: Settings, store: Store) -> list[Stage]:
+    """Signals, detectors and alerts (stateful); detection stages join this list."""
+    del settings, store
+    return []
+
+
+GROUPS: dict[str, Callable[[Settings, Store], list[Stage]]] = {
+    "understand": understand_stages,
+    "stories": story_stages,
+    "detect": detect_stages,
+}
+
+
+def lay_pipe(settings: Settings, store: Store, groups: Sequence[str] = tuple(GROUPS)) -> Pipeline:
+    """Return the pipeline every new item goes through after collection stored it: all groups, in order."""
+    return Pipeline(store, stages=[stage for group in groups for stage in GROUPS[group](settings, store)])
