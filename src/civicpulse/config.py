@@ -74,6 +74,30 @@ class Settings(BaseSettings):
         365, description="Days raw item text is kept before retention jobs blank it."
     )
     log_level: str = Field("INFO", description="Logging level (DEBUG, INFO, WARNING, ERROR).")
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        "auto",
+        description="Mark session cookies Secure: auto does so unless the request is plain http to loopback.",
+    )
+    session_idle_s: float = Field(
+        1800.0, description="Seconds without a request after which a web session ends."
+    )
+    session_max_s: float = Field(
+        43200.0, description="Seconds after login after which a web session ends however active it is."
+    )
+    login_max_failures: int = Field(
+        5, description="Failed logins for one account before it is locked for a while (doubling each time)."
+    )
+    login_address_max_failures: int = Field(
+        20, description="Failed logins from one client address before that address is locked for a while."
+    )
+    login_lockout_s: float = Field(60.0, description="First lockout after too many failed logins, in seconds.")
+    login_lockout_max_s: float = Field(3600.0, description="Longest lockout after repeated failures, in seconds.")
+    login_window_s: float = Field(
+        900.0, description="Failed logins older than this many seconds no longer count toward a lockout."
+    )
+    password_min_length: int = Field(10, description="Shortest password a user may choose.")
+    argon2_time_cost: int = Field(3, description="Argon2id passes per password hash (raise to slow attackers).")
+    argon2_memory_kib: int = Field(65536, description="Argon2id memory per password hash, in KiB.")
 
     @classmethod
     def settings_customise_sources(

@@ -210,3 +210,78 @@ item_labels = Table(
     Index("ix_item_labels_task_created", "task", "created_at"),
     Index("ix_item_labels_item_task", "item_id", "task"),
 )
+
+# -- access control (issue 7): accounts, sessions, API tokens, login throttle, the audit log ------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("units", JSON, nullable=False, default=list),
+    Column("password_hash", String(300), nullable=False),
+    Column("must_change_password", Boolean, nullable=False, default=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("totp_secret", String(64), nullable=False, default=""),
+    Column("totp_enabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Only the SHA-256 of a session id is stored, so a copy of the database cannot be replayed as a login.
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("stage", String(10), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("address", String(100), nullable=False, default=""),
+    Column("user_agent", String(300), nullable=False, default=""),
+    Index("ix_user_sessions_user_id", "user_id"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("ix_api_tokens_user_id", "user_id"),
+)
+
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only: no foreign keys (rows outlive users) and triggers reject UPDATE and DELETE (migration 0004).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False, default=""),
+    Column("actor_id", BigId),
+    Column("via", String(10), nullable=False, default=""),
+    Column("action", String(50), nullable=False),
+    Column("target", String(300), nullable=False, default=""),
+    Column("details", JSON, nullable=False, default=dict),
+    Column("address", String(100), nullable=False, default=""),
+    Column("user_agent", String(300), nullable=False, default=""),
+    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_action", "action"),
+)

@@ -1,0 +1,1 @@
+"""Access control: accounts, passwords, sessions, API tokens, TOTP, roles and permissions, the audit log."""
