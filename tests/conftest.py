@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from civicpulse.config import Settings, with_secrets
+from civicpulse.config import Settings, get_settings, with_secrets
 from civicpulse.store import Store, open_store
 from civicpulse.store.schema import metadata
 
@@ -28,6 +28,14 @@ def service_missing(what: str, error: Exception) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{message} (CIVICPULSE_REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Every test reads the environment afresh (the CLI caches its settings per process)."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture

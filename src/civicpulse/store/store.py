@@ -182,9 +182,9 @@ class Store:
         with self.engine.connect() as conn:
             return [_item(r._mapping) for r in conn.execute(query)]
 
-    def iter_items(self, batch_size: int = 1000) -> Iterator[Item]:
-        """Yield every item in id order, reading `batch_size` rows at a time (constant memory)."""
-        last = 0
+    def iter_items(self, batch_size: int = 1000, after: int = 0) -> Iterator[Item]:
+        """Yield every item with an id above `after` in id order, `batch_size` rows at a time."""
+        last = after
         while True:
             query = _item_select().where(items.c.id > last).order_by(items.c.id).limit(batch_size)
             with self.engine.connect() as conn:
