@@ -149,3 +149,143 @@ class QuarantineEntry:
     source_id: int | None = None
     created_at: datetime | None = None
     id: int | None = None
+
+
+# -- the response loop (issue 8): responders, cases, field reports, clarifications --------------------
+
+
+class CaseStatus(StrEnum):
+    """Where a case is in its life; `cases.TRANSITIONS` says which moves are allowed."""
+
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Severity(StrEnum):
+    """How urgent a case is; the SLA policy gives each its deadlines."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+@dataclass(frozen=True)
+class Responder:
+    """Who can act on a case: an administrative unit or an organisation, with contact points."""
+
+    code: str
+    name: str
+    kind: str
+    name_en: str = ""
+    contacts: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    """A coordinated response to a story, alert, claim or field report."""
+
+    title: str
+    origin: str
+    origin_id: int | None = None
+    story_id: int | None = None
+    severity: Severity = Severity.NORMAL
+    status: CaseStatus = CaseStatus.NEW
+    summary: str = ""
+    units: tuple[str, ...] = ()
+    opened_by: str = ""
+    opened_at: datetime | None = None
+    route_due_at: datetime | None = None
+    answer_due_at: datetime | None = None
+    routed_at: datetime | None = None
+    answered_at: datetime | None = None
+    closed_at: datetime | None = None
+    escalated_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's history: a status change, note, assignment, hand-off or attachment."""
+
+    case_id: int
+    kind: str
+    actor: str = ""
+    body: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file kept with a case (statement, photo, facts) under DATA_DIR."""
+
+    case_id: int
+    filename: str
+    content_type: str
+    size: int
+    path: str
+    sha256: str
+    uploaded_by: str = ""
+    at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class FieldReport:
+    """A collaborator's report: text, optional photo, place, channel; the reporter stays in their unit."""
+
+    text: str
+    reporter: str
+    channel: str
+    idempotency_key: str
+    unit: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    photo_path: str = ""
+    chat_id: str = ""
+    item_id: int | None = None
+    case_id: int | None = None
+    created_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def receipt(self) -> str:
+        """The number a collaborator is given at once (`BC-000042`: báo cáo)."""
+        return f"BC-{self.id or 0:06d}"
+
+
+@dataclass(frozen=True)
+class ClaimAnswer:
+    """A claim a clarification answers, with the verdict that goes into ClaimReview markup."""
+
+    text: str
+    verdict: str
+    appearance: str = ""
+    claim_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """An official public statement (Vietnamese, optionally English) linked to stories, claims and cases."""
+
+    title_vi: str
+    body_vi: str
+    title_en: str = ""
+    body_en: str = ""
+    sources: tuple[tuple[str, str], ...] = ()
+    claims: tuple[ClaimAnswer, ...] = ()
+    story_ids: tuple[int, ...] = ()
+    case_ids: tuple[int, ...] = ()
+    status: str = "draft"
+    author: str = ""
+    revision: int = 0
+    created_at: datetime | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    id: int | None = None

@@ -195,6 +195,156 @@ item_topics = Table(
     Index("ix_item_topics_topic_matched", "topic_id", "matched_at"),
 )
 
+# -- the response loop (issue 8): responders, cases, field reports, clarifications ---------------------
+
+responders = Table(
+    "responders",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("name_en", String(300), nullable=False, default=""),
+    Column("kind", String(30), nullable=False),
+    Column("contacts", JSON, nullable=False, default=list),
+    Column("units", JSON, nullable=False, default=list),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False, default=""),
+    Column("origin", String(20), nullable=False),
+    Column("origin_id", BigId),
+    Column("story_id", BigId),
+    # Equals story_id while the case is open, NULL once closed: a unique column gives one open case per story
+    # on both backends (NULLs never collide), without partial indexes.
+    Column("open_story_id", BigId, unique=True),
+    Column("severity", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("opened_by", String(100), nullable=False, default=""),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("route_due_at", DateTime(timezone=True), nullable=False),
+    Column("answer_due_at", DateTime(timezone=True), nullable=False),
+    Column("routed_at", DateTime(timezone=True)),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_cases_status_due", "status", "answer_due_at"),
+    Index("ix_cases_story_id", "story_id"),
+)
+
+case_units = Table(
+    "case_units",
+    metadata,
+    Column("case_id", BigId, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_code", String(40), primary_key=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_units_unit_code", "unit_code"),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("case_id", BigId, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("actor", String(100), nullable=False, default=""),
+    Column("body", Text, nullable=False, default=""),
+    Column("details", JSON, nullable=False, default=dict),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_events_case_id", "case_id"),
+)
+
+case_attachments = Table(
+    "case_attachments",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("case_id", BigId, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("filename", String(300), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("path", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_by", String(100), nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_attachments_case_id", "case_id"),
+)
+
+field_reports = Table(
+    "field_reports",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(100), nullable=False, unique=True),
+    Column("reporter", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("unit_code", String(40), nullable=False, default=""),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("text", Text, nullable=False),
+    Column("photo_path", String(500), nullable=False, default=""),
+    Column("chat_id", String(50), nullable=False, default=""),
+    Column("item_id", BigId, ForeignKey("items.id", ondelete="SET NULL")),
+    Column("case_id", BigId, ForeignKey("cases.id", ondelete="SET NULL")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_field_reports_unit_created", "unit_code", "created_at"),
+    Index("ix_field_reports_reporter", "reporter"),
+)
+
+# Telegram accounts linked to collaborators; an unlinked chat can only be told how to get linked.
+telegram_links = Table(
+    "telegram_links",
+    metadata,
+    Column("telegram_user_id", String(50), primary_key=True),
+    Column("username", String(100), nullable=False),
+    Column("unit_code", String(40), nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+)
+
+clarifications = Table(
+    "clarifications",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("title_vi", Text, nullable=False),
+    Column("body_vi", Text, nullable=False),
+    Column("title_en", Text, nullable=False, default=""),
+    Column("body_en", Text, nullable=False, default=""),
+    Column("sources", JSON, nullable=False, default=list),
+    Column("claims", JSON, nullable=False, default=list),
+    Column("fold", Text, nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("author", String(100), nullable=False, default=""),
+    Column("revision", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_clarifications_status_published", "status", "published_at"),
+)
+
+clarification_links = Table(
+    "clarification_links",
+    metadata,
+    Column("clarification_id", BigId, ForeignKey("clarifications.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(10), primary_key=True),
+    Column("target_id", BigId, primary_key=True),
+)
+
+# Every published version is kept, so edits after publication stay visible on the portal.
+clarification_revisions = Table(
+    "clarification_revisions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("clarification_id", BigId, ForeignKey("clarifications.id", ondelete="CASCADE"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_clarification_revisions_clarification", "clarification_id", "revision", unique=True),
+)
+
 # -- analysts' labels (issue 5): kept, never rebuilt; they are people's judgements, not derived data --
 
 item_labels = Table(

@@ -1,0 +1,1 @@
+"""Respond: units and organisations, cases, clarifications, impact and notices."""
