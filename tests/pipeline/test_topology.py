@@ -24,6 +24,7 @@ def test_items_are_enriched_geotagged_and_matched(settings: Settings, store: Sto
     vi, en = (saved[i.id] for i in stored if i.id is not None)
     assert (vi.lang, en.lang) == ("vi", "en")
     assert vi.units and not en.units
+    assert set(vi.labels) == {"sentiment", "toxicity", "concern", "scam"}
     assert vi.story_id is not None and en.story_id is not None and vi.story_id != en.story_id
     assert TopicTables(store).topics_of(stored[0].id or 0) == (topic.id,)
     assert TopicTables(store).topics_of(stored[1].id or 0) == ()

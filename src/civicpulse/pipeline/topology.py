@@ -10,6 +10,7 @@ from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.stage import Stage
 from civicpulse.store import Store
 from civicpulse.stories.stage import StoryStage
+from civicpulse.understand.classify.stage import ClassifyStage
 from civicpulse.understand.places import PlacesStage
 from civicpulse.understand.stage import TopicStage, UnderstandStage
 
@@ -21,6 +22,7 @@ def understand_stages(settings: Settings, store: Store) -> list[Stage]:
         UnderstandStage(store),  # language, analysis text, features, near-duplicates
         TopicStage(store),  # watched topics
         SaveColumns(PlacesStage(), store, ("units",)),  # the city's units
+        SaveColumns(ClassifyStage(), store, ("labels",)),  # sentiment, toxicity, concern, scam signals
     ]
 
 
