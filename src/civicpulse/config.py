@@ -70,6 +70,58 @@ class Settings(BaseSettings):
     )
     collect_concurrency: int = Field(4, description="Hosts fetched in parallel by the collector.")
     import_batch_size: int = Field(500, description="Rows written per transaction by imports.")
+    # -- the response loop (issue 8) ------------------------------------------------------------------
+    sla_route_minutes: dict[str, int] = Field(
+        {"critical": 5, "high": 5, "normal": 5, "low": 30},
+        description="Minutes to route a new case to a unit, per severity (1022 hotline: 5 minutes).",
+    )
+    sla_answer_hours: dict[str, int] = Field(
+        {"critical": 24, "high": 72, "normal": 120, "low": 240},
+        description="Hours to answer a case once opened, per severity (1022 hotline: 5 days = 120 hours).",
+    )
+    escalation_interval_s: float = Field(
+        300.0, description="Seconds between two checks for overdue cases (each is escalated once)."
+    )
+    escalation_contacts: list[str] = Field(
+        [],
+        description="Contacts (mailto: or https:// webhook) told of every overdue case, besides its units.",
+    )
+    attachment_max_mb: float = Field(10.0, description="Largest case attachment or field photo, in MB.")
+    attachment_types: list[str] = Field(
+        ["application/pdf", "image/jpeg", "image/png", "image/webp", "text/plain"],
+        description="Content types accepted as case attachments (checked against the file's first bytes).",
+    )
+    telegram_bot_token: str = Field(
+        "", description="Token of the collaborators' Telegram bot; empty turns the bot off."
+    )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", description="Base URL of the Telegram Bot API (a stand-in in tests)."
+    )
+    telegram_webhook_secret: str = Field(
+        "",
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; the webhook refuses others.",
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Public address of this site, for links in the feed and notices."
+    )
+    portal_publisher: str = Field(
+        "Thành phố Hồ Chí Minh",
+        description="Name of the body that publishes clarifications (portal, feed, ClaimReview).",
+    )
+    portal_min_count: int = Field(
+        10, description="Smallest count the public portal shows; smaller counts read as 'fewer than N'."
+    )
+    portal_subscribers: list[str] = Field(
+        [],
+        description="Contacts (mailto: or https:// webhook) told of each published or edited clarification.",
+    )
+    briefing_hour: int = Field(
+        7,
+        description="Local hour (Ho Chi Minh City time) at which `civicpulse run` makes the daily briefing.",
+    )
+    briefing_subscribers: list[str] = Field(
+        [], description="Contacts (mailto:) who receive the city's daily briefing as a PDF attachment."
+    )
     raw_retention_days: int = Field(
         365, description="Days raw item text is kept before retention jobs blank it."
     )
