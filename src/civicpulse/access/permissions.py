@@ -21,7 +21,8 @@ class Permission(StrEnum):
     """An action a route may require; docs/access.md lists who holds each."""
 
     VIEW_DASHBOARD = "view_dashboard"  # overview, items, sources, quarantine and their JSON twins
-    MANAGE_OWN_ACCOUNT = "manage_own_account"  # change password, TOTP, personal API tokens
+    MANAGE_OWN_ACCOUNT = "manage_own_account"  # change password, personal API tokens, sign out
+    USE_TOTP = "use_totp"  # enrol in and turn off the second factor
     SUBMIT_FIELD_REPORTS = "submit_field_reports"
     VIEW_OWN_FIELD_REPORTS = "view_own_field_reports"
     ACT_ON_UNIT_CASES = "act_on_unit_cases"  # cases, alerts and reports of the principal's units
@@ -52,7 +53,7 @@ _ANALYST = _READERS | {
 }
 # The one table of who may do what; docs/access.md renders the same table for people.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMINISTRATOR: frozenset(_ANALYST | {P.MANAGE_SOURCES, P.MANAGE_USERS, P.READ_AUDIT}),
+    Role.ADMINISTRATOR: frozenset(_ANALYST | {P.USE_TOTP, P.MANAGE_SOURCES, P.MANAGE_USERS, P.READ_AUDIT}),
     Role.ANALYST: frozenset(_ANALYST),
     Role.UNIT_OFFICER: frozenset(
         _READERS | {P.ACT_ON_UNIT_CASES, P.SUBMIT_FIELD_REPORTS, P.VIEW_OWN_FIELD_REPORTS}

@@ -8,20 +8,29 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from civicpulse import __version__
+from civicpulse.access.clock import Clock, utcnow
+from civicpulse.access.control import AccessControl
 from civicpulse.config import Settings
+from civicpulse.errors import ConfigError
 from civicpulse.store import Store
+from civicpulse.web import auth
 from civicpulse.web.rendering import Pages
-from civicpulse.web.routes import health, items, overview, quarantine, sources
+from civicpulse.web.routes import account, admin, audit, health, items, login, overview, quarantine, sources
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, store: Store, pipeline: object | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, store: Store, pipeline: object | None = None, *, clock: Clock = utcnow
+) -> FastAPI:
     """Return the dashboard app reading `store`; JSON under /api, OpenAPI at /api/openapi.json.
 
     `pipeline` is the running pipeline, handed to actions that add items (the demo) so that its stateful
-    stages see them; the app never calls a stage itself.
+    stages see them; the app never calls a stage itself. Every route declares who may use it
+    (`web.auth.require`); `clock` is injectable so tests can expire sessions and lockouts.
     """
+    if not settings.session_secret:
+        raise ConfigError("session_secret is empty; build settings with config.with_secrets(Settings()).")
     app = FastAPI(
         title="civicpulse",
         version=__version__,
@@ -35,7 +44,9 @@ def create_app(settings: Settings, store: Store, pipeline: object | None = None)
     app.state.store = store
     app.state.pipeline = pipeline
     app.state.pages = Pages()
+    app.state.access = AccessControl(store, settings, clock)
+    auth.install(app, app.state.pages.forbidden)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (overview, items, sources, quarantine, health):
+    for module in (overview, items, sources, quarantine, health, login, account, admin, audit):
         app.include_router(module.router)
     return app

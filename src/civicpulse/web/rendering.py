@@ -57,6 +57,10 @@ class Pages:
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """Render `name` with the translator `t`, the language, the menu and `context`."""
         lang = choose_language(request)
+        # The signed-in principal (set by web.auth) gives the menu its links and every form its CSRF token.
+        principal = getattr(request.state, "principal", None)
+        context.setdefault("user", principal)
+        context.setdefault("csrf_token", principal.csrf_token if principal else "")
         html = self.env.get_template(name).render(
             request=request, lang=lang, t=Translator(lang), nav=NAV, **context
         )
@@ -65,3 +69,7 @@ class Pages:
             # Remember an explicit choice so the next pages keep it without ?lang= in every link.
             response.set_cookie(COOKIE, lang, max_age=ONE_YEAR_S, samesite="lax")
         return response
+
+    def forbidden(self, request: Request, key: str) -> HTMLResponse:
+        """Render the 403 page saying why (no permission, or a missing or stale CSRF token)."""
+        return self.render(request, "forbidden.html", status_code=403, reason=key, active="", api_url="")

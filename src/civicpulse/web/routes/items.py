@@ -7,11 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from civicpulse.access.permissions import Permission
 from civicpulse.store import Store
+from civicpulse.web.auth import require
 from civicpulse.web.deps import PagesDep, StoreDep
 from civicpulse.web.schemas import ItemList, ItemOut
 
-router = APIRouter(tags=["items"])
+router = APIRouter(tags=["items"], dependencies=[require(Permission.VIEW_DASHBOARD)])
 QueryParam = Annotated[str, Query(max_length=200, description="Search words; diacritics are optional.")]
 LimitParam = Annotated[int, Query(ge=1, le=200, description="Return at most this many items.")]
 

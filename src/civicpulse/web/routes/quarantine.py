@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from civicpulse.access.permissions import Permission
 from civicpulse.store import Store
+from civicpulse.web.auth import require
 from civicpulse.web.deps import PagesDep, StoreDep
 from civicpulse.web.schemas import QuarantineList, QuarantineOut
 
-router = APIRouter(tags=["quarantine"])
+router = APIRouter(tags=["quarantine"], dependencies=[require(Permission.VIEW_DASHBOARD)])
 SHOWN = 100
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from civicpulse.access.permissions import Permission
 from civicpulse.models import Source, SourceKind
 from civicpulse.store import Store
+from civicpulse.web.auth import require
 from civicpulse.web.deps import PagesDep, StoreDep
 from civicpulse.web.schemas import FetchOut, ItemOut, SourceDetail, SourceHealth, SourceList, SourceStatus
 
-router = APIRouter(tags=["sources"])
+router = APIRouter(tags=["sources"], dependencies=[require(Permission.VIEW_DASHBOARD)])
 FETCH_LOG = 20
 SOURCE_ITEMS = 20
 
