@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: install, migrate SQLite under ./civicpulse-data, register the default feeds, start civicpulse
+## run: install, migrate SQLite under ./civicpulse-data, register the default feeds, create the first administrator, start civicpulse
 run: $(STAMP)
 	$(BIN)/civicpulse db upgrade
 	$(BIN)/civicpulse sources import --default
+	$(BIN)/civicpulse users ensure-admin
 	$(BIN)/civicpulse run
 
 ## test: install dev dependencies, then lint, type-check and run the whole suite

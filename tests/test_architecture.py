@@ -12,7 +12,8 @@ STAGES = ("collect", "understand", "stories", "detect", "respond", "pipeline")
 # What each package may import from civicpulse, beyond models and errors.
 ALLOWED = {
     "store": {"store", "understand.text"},
-    "web": {"web", "store", "config", "demo"},
+    "access": {"access", "store", "config"},
+    "web": {"web", "store", "config", "demo", "access"},
 }
 
 

@@ -11,7 +11,18 @@ import sys
 import click
 
 from civicpulse import __version__
-from civicpulse.cli import collecting, db, evaluating, importing, places, reprocess, serving, topics, training
+from civicpulse.cli import (
+    collecting,
+    db,
+    evaluating,
+    importing,
+    places,
+    reprocess,
+    serving,
+    topics,
+    training,
+    users,
+)
 from civicpulse.cli.context import AppContext
 from civicpulse.errors import CivicpulseError, ConfigError, InputError
 
@@ -40,6 +51,7 @@ COMMANDS = [
     training.train,
     places.places,
     topics.topics,
+    users.users,
     reprocess.reprocess_command,
 ]
 for command in COMMANDS:
