@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text, update
 
 from civicpulse.models import Story
-from civicpulse.store.schema import checkpoints, stories, story_buckets, story_history
+from civicpulse.store.schema import checkpoints, enrichments, stories, story_buckets, story_history
 
 if TYPE_CHECKING:
     from civicpulse.store.store import Store
@@ -28,11 +28,17 @@ def at(epoch: float) -> datetime:
 class StoryTables:
     """Reads and writes of `stories`, `story_buckets`, `story_history` and the clusterer checkpoint.
 
-    Rows are plain dicts so the store does not import the clusterer (imports point one way).
+    Rows are plain dicts so the store does not import the clusterer (imports point one way). A partition of
+    the distributed story stage (`shard` = (index, count)) keeps its own checkpoint and reads back only its
+    own stories (ids index+1, index+1+count, ...).
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self, store: Store, *, checkpoint_name: str = CHECKPOINT, shard: tuple[int, int] | None = None
+    ) -> None:
         self.store = store
+        self.checkpoint_name = checkpoint_name
+        self.shard = shard
 
     def save(
         self,
@@ -40,8 +46,13 @@ class StoryTables:
         buckets: Sequence[dict[str, Any]],
         history: Sequence[dict[str, Any]],
         checkpoint: dict[str, Any],
+        assignments: Sequence[tuple[int, int]] = (),
     ) -> None:
-        """Upsert stories, add bucket counts, append history and replace the checkpoint, atomically."""
+        """Upsert stories, add bucket counts, append history and replace the checkpoint, atomically.
+
+        `assignments` (item id, story id) are written in the same transaction: a worker that finds an item's
+        story already set knows its counts are in, so a redelivered message is never counted twice.
+        """
         store, stamp = self.store, datetime.now(UTC)
         with store._write(), store.engine.begin() as conn:
             if rows:
@@ -66,7 +77,12 @@ class StoryTables:
                 conn.execute(statement, list(buckets))
             if history:
                 conn.execute(insert(story_history), list(history))
-            statement = store._insert(checkpoints).values(name=CHECKPOINT, value=checkpoint, updated_at=stamp)
+            if assignments:
+                assign = update(enrichments).where(enrichments.c.item_id == bindparam("item"))
+                rows_ = [{"item": item_id, "story": story_id} for item_id, story_id in assignments]
+                conn.execute(assign.values(story_id=bindparam("story")), rows_)
+            name = self.checkpoint_name
+            statement = store._insert(checkpoints).values(name=name, value=checkpoint, updated_at=stamp)
             conn.execute(
                 statement.on_conflict_do_update(
                     index_elements=["name"], set_={"value": checkpoint, "updated_at": stamp}
@@ -75,12 +91,15 @@ class StoryTables:
 
     def checkpoint(self) -> dict[str, Any] | None:
         """Return the clusterer's global state, or None before the first flush."""
-        value: dict[str, Any] | None = self.store.checkpoint(CHECKPOINT)
+        value: dict[str, Any] | None = self.store.checkpoint(self.checkpoint_name)
         return value
 
     def active_rows(self) -> list[dict[str, Any]]:
         """Return every active story row (with its `state`), in id order."""
         query = select(stories).where(stories.c.status == "active").order_by(stories.c.id)
+        if self.shard is not None:
+            index, count = self.shard
+            query = query.where((stories.c.id - 1) % count == index)
         with self.store.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 

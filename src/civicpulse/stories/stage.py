@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -54,12 +55,15 @@ def item_doc(item: Item, clock: float = 0.0) -> Doc:
     )
 
 
-def save(clusterer: StoryClusterer, tables: StoryTables) -> None:
-    """Write what changed since the last save, and the clusterer's global state, in one transaction."""
+def save(clusterer: StoryClusterer, tables: StoryTables, assignments: Sequence[tuple[int, int]] = ()) -> None:
+    """Write what changed since the last save, and the clusterer's global state, in one transaction.
+
+    `assignments` (item id, story id) join the same transaction (the distributed story stage's marks).
+    """
     changes = clusterer.drain()
     rows = [_row(s, "active") for s in changes.touched] + [_row(s, "dormant") for s in changes.dormant]
     history = [{**h, "at": at(h["at"]), "details": h.get("details", {})} for h in changes.history]
-    tables.save(rows, _buckets(changes), history, clusterer.to_state())
+    tables.save(rows, _buckets(changes), history, clusterer.to_state(), assignments)
 
 
 def restore(clusterer: StoryClusterer, tables: StoryTables) -> None:

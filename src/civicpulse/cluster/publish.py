@@ -1,0 +1,39 @@
+"""Hand newly stored items to the bus instead of running the stages here (collect workers, replays)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+
+from civicpulse.errors import Retry
+from civicpulse.models import Item
+from civicpulse.pipeline.bus import COLLECTED, Bus, Envelope
+from civicpulse.pipeline.runner import Pipeline
+from civicpulse.store import Store
+
+log = logging.getLogger(__name__)
+PUBLISH_ATTEMPTS = 5
+
+
+class BusPipeline(Pipeline):
+    """A `Pipeline` whose `submit` publishes item ids to the collected stream: any collector feeds workers."""
+
+    def __init__(self, store: Store, bus: Bus) -> None:
+        super().__init__(store, stages=[])
+        self.bus = bus
+
+    def submit(self, items: Iterable[Item]) -> int:
+        """Publish the ids of `items` (already committed); retry a refusing stream with backoff."""
+        envelopes = [Envelope(item.id) for item in items if item.id is not None]
+        for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+            try:
+                self.bus.publish(COLLECTED, envelopes)
+                break
+            except Retry as retry:
+                if attempt == PUBLISH_ATTEMPTS:
+                    raise
+                log.warning("publishing %d items failed (%s); retrying", len(envelopes), retry.reason)
+                time.sleep(min(retry.after_s or 1.0, 5.0) * attempt)
+        self.counts["published"] += len(envelopes)
+        return len(envelopes)

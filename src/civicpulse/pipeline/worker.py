@@ -1,0 +1,198 @@
+"""A stage worker: fetch a bounded batch of item ids, run the stages, commit, publish downstream, then ack.
+
+Outcomes are handled here, as the in-process runner does (STYLE.md 7): `Skip` is acknowledged and counted;
+`Quarantine` goes to the quarantine table and the dead-letter stream with its reason; `Retry` and unexpected
+errors are redelivered with backoff until the last allowed delivery, then dead-lettered. Acks come only after
+the store commit, so a crash anywhere means redelivery, and idempotent writes make that harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from threading import Lock
+
+from civicpulse.config import Settings
+from civicpulse.errors import Quarantine, Retry, Skip
+from civicpulse.models import Item, QuarantineEntry
+from civicpulse.pipeline.bus import Bus, BusOptions, DeadLetter, Delivery, Envelope
+from civicpulse.pipeline.stage import Stage
+from civicpulse.store import Store
+from civicpulse.store.scale import items_by_ids
+
+log = logging.getLogger(__name__)
+
+Build = Callable[[Settings, Store, int | None, int], list[Stage]]  # partition, partitions
+Route = Callable[[Item, BusOptions, int | None], tuple[int, Envelope]]
+
+
+@dataclass(frozen=True)
+class Role:
+    """What one kind of worker consumes, runs and publishes."""
+
+    stage: str
+    source: str
+    """The boundary it consumes."""
+    target: str | None
+    """The boundary it publishes processed items to (None: the end of the line)."""
+    partitioned: bool
+    """Stateful: one worker per partition, state checkpointed in the store."""
+    enriched: bool
+    """Whether items are loaded with the enrichment earlier stages stored."""
+    build: Build
+    route: Route
+
+
+class Metrics:
+    """Counters of one worker process, rendered in the Prometheus text format."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.batch_seconds = 0.0
+        self.batches = 0
+        self.last_batch_at = 0.0
+        self._lock = Lock()
+
+    def count(self, stage: str, outcome: str, n: int = 1) -> None:
+        with self._lock:
+            self.counts[(stage, outcome)] += n
+
+    def batch(self, seconds: float) -> None:
+        with self._lock:
+            self.batch_seconds += seconds
+            self.batches += 1
+            self.last_batch_at = time.time()
+
+
+class StageWorker:
+    """Runs one role's stages over batches from the bus; `run_once` handles one batch."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        bus: Bus,
+        role: Role,
+        *,
+        partition: int | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.settings, self.store, self.bus, self.role = settings, store, bus, role
+        self.partition = partition
+        self.metrics = metrics or Metrics()
+        self.stages = role.build(settings, store, partition, bus.options.partitions)
+        bus.ensure(role.stage, partition)
+
+    def run_once(self, timeout_s: float = 1.0) -> int:
+        """Fetch and handle one batch; return how many messages it held (0 when the wait timed out)."""
+        deliveries = self.bus.fetch(self.role.source, self.role.stage, self.partition, timeout_s)
+        if not deliveries:
+            return 0
+        started = time.perf_counter()
+        try:
+            self._handle(deliveries)
+        except Exception:
+            # Nothing of this batch was acknowledged; the stages may hold state the store never got, so
+            # they are rebuilt from the last checkpoint and the batch comes back after the backoff.
+            log.exception(
+                "stage %s failed on a batch of %d; it will be redelivered", self.role.stage, len(deliveries)
+            )
+            self.metrics.count(self.role.stage, "batch_failed")
+            for delivery in deliveries:
+                self._nak_quietly(delivery)
+            self.stages = self.role.build(
+                self.settings, self.store, self.partition, self.bus.options.partitions
+            )
+        self.metrics.batch(time.perf_counter() - started)
+        return len(deliveries)
+
+    def _handle(self, deliveries: Sequence[Delivery]) -> None:
+        settled: list[Delivery] = []
+        todo: list[tuple[Delivery, Envelope]] = []
+        for delivery in deliveries:
+            try:
+                todo.append((delivery, Envelope.decode(delivery.data)))
+            except Quarantine as problem:
+                self._give_up(delivery, None, problem.reason)
+                settled.append(delivery)
+        found = items_by_ids(self.store, [e.item_id for _, e in todo], enriched=self.role.enriched)
+        out: dict[int, list[Envelope]] = defaultdict(list)
+        # Item-id order is collection order: stateful stages see the stream as the single process does.
+        for delivery, envelope in sorted(todo, key=lambda pair: pair[1].item_id):
+            item = found.get(envelope.item_id)
+            if item is None:
+                self._give_up(delivery, None, f"item {envelope.item_id} is not in the store")
+                settled.append(delivery)
+                continue
+            result = self._process(delivery, item)
+            if result is _LATER:
+                continue
+            settled.append(delivery)
+            if isinstance(result, Item) and self.role.target is not None:
+                partition, message = self.role.route(result, self.bus.options, self.partition)
+                out[partition].append(message)
+        for stage in self.stages:
+            flush = getattr(stage, "flush", None)
+            if flush is not None:
+                flush()  # the store commit: only after it may anything be acknowledged
+        for partition, messages in sorted(out.items()):
+            assert self.role.target is not None
+            self.bus.publish(self.role.target, messages, partition)
+        self.bus.ack_all(settled)
+        self.metrics.count(self.role.stage, "done", sum(len(m) for m in out.values()))
+
+    def _process(self, delivery: Delivery, item: Item) -> object:
+        for stage in self.stages:
+            try:
+                item = stage.process(item)
+            except Skip:
+                self.metrics.count(stage.name, "skipped")
+                return None
+            except Quarantine as problem:
+                self._give_up(delivery, item, problem.reason, stage.name)
+                return None
+            except Retry as retry:
+                return self._later(delivery, item, stage.name, retry.reason)
+            except Exception as exc:
+                log.exception("stage %s failed on item %s", stage.name, item.id)
+                return self._later(delivery, item, stage.name, repr(exc))
+        return item
+
+    def _later(self, delivery: Delivery, item: Item, stage: str, reason: str) -> object:
+        if delivery.attempt >= self.bus.options.max_deliver:
+            self._give_up(delivery, item, f"gave up after {delivery.attempt} deliveries: {reason}", stage)
+            return None
+        self.metrics.count(stage, "retried")
+        delivery.nak(self.bus.options.delay(delivery.attempt))
+        return _LATER
+
+    def _give_up(self, delivery: Delivery, item: Item | None, reason: str, stage: str | None = None) -> None:
+        """Keep the message in the dead-letter stream and the item in quarantine, with the reason."""
+        stage = stage or self.role.stage
+        self.metrics.count(stage, "dead_lettered")
+        log.warning("stage %s gave up on a message: %s", stage, reason)
+        self.bus.dead_letter(
+            DeadLetter(self.role.stage, f"{stage}: {reason}", delivery.data, delivery.attempt)
+        )
+        self.store.quarantine(
+            QuarantineEntry(
+                origin=f"worker:{stage} item:{item.id if item else '?'}",
+                reason=reason,
+                payload=(item.title or item.text[:500])
+                if item
+                else delivery.data[:500].decode("utf-8", "replace"),
+                source_id=item.source_id if item else None,
+            )
+        )
+
+    def _nak_quietly(self, delivery: Delivery) -> None:
+        try:
+            delivery.nak(self.bus.options.delay(delivery.attempt))
+        except Exception:  # the bus may be what failed; the server redelivers after ack_wait anyway
+            log.debug("nak failed", exc_info=True)
+
+
+_LATER = object()

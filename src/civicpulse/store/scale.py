@@ -1,0 +1,98 @@
+"""Store reads and writes of the distributed mode: items by id, partition leases, retention.
+
+Workers receive item ids, never items: the store is the system of record, so a redelivered message re-reads
+what was committed. A stateful partition is leased with a PostgreSQL advisory lock held on its own
+connection, so a replacement worker waits until the old one is gone (its session ends, the lock goes).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, select, text, update
+
+from civicpulse.models import Item
+from civicpulse.store.schema import enrichments, items
+from civicpulse.store.store import Store, _item, _item_select, _utc
+from civicpulse.store.understanding import EnrichmentTables
+
+RETENTION_BATCH = 1000
+
+
+def items_by_ids(store: Store, ids: Sequence[int], *, enriched: bool = False) -> dict[int, Item]:
+    """Return the stored items among `ids`; with `enriched`, each carries its stored enrichment."""
+    if not ids:
+        return {}
+    with store.engine.connect() as conn:
+        rows = conn.execute(_item_select().where(items.c.id.in_(list(ids))))
+        found = {row.id: _item(row._mapping) for row in rows}
+    if enriched:
+        stored = EnrichmentTables(store).get(list(found))
+        found = {i: replace(item, enrichment=stored[i]) if i in stored else item for i, item in found.items()}
+    return found
+
+
+class PartitionLease:
+    """An exclusive lease on a named partition for this process's lifetime (PostgreSQL advisory lock).
+
+    On SQLite (one process by definition) the lease is always granted.
+    """
+
+    def __init__(self, store: Store, name: str) -> None:
+        self.store = store
+        self.key = zlib.crc32(f"civicpulse:{name}".encode())
+        self._conn: Connection | None = None
+
+    def try_acquire(self) -> bool:
+        """Take the lease if free; return whether this process holds it."""
+        if self.store.dialect != "postgresql":
+            return True
+        if self._conn is None:
+            self._conn = self.store.engine.connect()
+        held = bool(self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar())
+        self._conn.commit()  # the lock is session-level; do not sit idle in a transaction
+        return held
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+            self._conn.commit()
+            self._conn.close()
+            self._conn = None
+
+
+def blank_old_content(store: Store, before: datetime, batch: int = RETENTION_BATCH) -> int:
+    """Blank raw and full text of items collected before `before` (retention); return how many were blanked.
+
+    Titles, URLs, counts and derived labels stay, so stories and signals keep their history; the text a
+    person wrote does not outlive the policy. Works in small batches so it never holds long locks; running
+    it again does nothing more.
+    """
+    cutoff, total = _utc(before), 0
+    old = and_(items.c.collected_at < cutoff, (items.c.text != "") | (items.c.raw_text != ""))
+    while True:
+        with store._write(), store.engine.begin() as conn:
+            ids = list(
+                conn.execute(select(items.c.id).where(old).order_by(items.c.id).limit(batch)).scalars()
+            )
+            if not ids:
+                return total
+            conn.execute(update(items).where(items.c.id.in_(ids)).values(text="", raw_text="", fold=""))
+            conn.execute(
+                update(enrichments)
+                .where(enrichments.c.item_id.in_(ids))
+                .values(analysis_text="", features={})
+            )
+        total += len(ids)
+
+
+def story_assignments(store: Store) -> dict[int, int | None]:
+    """Return every item's story id (None for items without one), for equivalence checks and audits."""
+    query = select(items.c.id, enrichments.c.story_id).select_from(
+        items.outerjoin(enrichments, enrichments.c.item_id == items.c.id)
+    )
+    with store.engine.connect() as conn:
+        return {int(i): (None if s is None else int(s)) for i, s in conn.execute(query)}
