@@ -435,3 +435,50 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_action", "action"),
 )
+
+# -- claims (issue 5): the claim library and the items matched to it --------------------------------------
+
+# A known false or misleading statement; `key` makes re-importing the same fact-check a no-op.
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+    Column("fold", Text, nullable=False, default=""),
+    Column("lang", String(10), nullable=False, default=""),
+    Column("verdict", String(20), nullable=False),
+    Column("rating", String(200), nullable=False, default=""),
+    Column("summary", Text, nullable=False, default=""),
+    Column("clarification_id", BigId, ForeignKey("clarifications.id", ondelete="SET NULL")),
+    Column("claimant", String(300), nullable=False, default=""),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("appearances", JSON, nullable=False, default=list),
+    Column("review_url", String(2000), nullable=False, default=""),
+    Column("reviewer", String(300), nullable=False, default=""),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("origin", String(20), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_by", String(100), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_claims_updated_at", "updated_at"),
+)
+
+# One row per (item, claim): an analyst's rejection survives reprocessing instead of being re-suggested.
+claim_matches = Table(
+    "claim_matches",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("item_id", BigId, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("claim_id", BigId, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("lexical", Float, nullable=False),
+    Column("semantic", Float),
+    Column("status", String(10), nullable=False),
+    Column("decided_by", String(100), nullable=False, default=""),
+    Column("matched_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Index("ix_claim_matches_item_claim", "item_id", "claim_id", unique=True),
+    Index("ix_claim_matches_claim_status", "claim_id", "status"),
+)
