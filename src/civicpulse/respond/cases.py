@@ -35,6 +35,7 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.ANSWERED: frozenset({S.CLOSED, S.IN_PROGRESS}),
     S.CLOSED: frozenset({S.IN_PROGRESS}),
 }
+OPEN = (S.NEW, S.ASSIGNED, S.IN_PROGRESS)
 ORIGINS = ("alert", "story", "claim", "field_report", "manual")
 
 

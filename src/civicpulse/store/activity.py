@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from civicpulse.store.response import aware
-from civicpulse.store.schema import enrichments, items
+from civicpulse.store.schema import enrichments, items, stories, story_buckets
 
 if TYPE_CHECKING:
     from civicpulse.store.store import Store
@@ -52,3 +52,35 @@ def _when(value: datetime | str | None, default: datetime) -> datetime:
     # SQLite returns COALESCE of two timestamps as text.
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
     return aware(parsed) or default
+
+
+@dataclass(frozen=True)
+class StoryVolume:
+    """A story's items within a window, with its label and units (for briefings)."""
+
+    story_id: int
+    label: str
+    units: tuple[str, ...]
+    items: int
+
+
+def busiest_stories(store: Store, since: datetime, until: datetime, limit: int = 200) -> list[StoryVolume]:
+    """Stories by items in [since, until), busiest first (hourly buckets, so to the hour)."""
+    # Sum in a subquery: PostgreSQL cannot GROUP BY a JSON column such as `units`.
+    totals = (
+        select(story_buckets.c.story_id, func.sum(story_buckets.c["items"]).label("total"))
+        .where(story_buckets.c.bucket >= since, story_buckets.c.bucket < until)
+        .group_by(story_buckets.c.story_id)
+        .subquery()
+    )
+    query = (
+        select(stories.c.id, stories.c.label, stories.c.units, totals.c.total)
+        .select_from(totals.join(stories, stories.c.id == totals.c.story_id))
+        .order_by(totals.c.total.desc(), stories.c.id)
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        return [
+            StoryVolume(story_id=r.id, label=r.label, units=tuple(r.units or ()), items=int(r.total))
+            for r in conn.execute(query)
+        ]

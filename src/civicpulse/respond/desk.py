@@ -1,0 +1,80 @@
+"""The response desk: cases, field reports, the Telegram bot and clarifications, wired once per process.
+
+The web app receives a desk from the command that starts it (as it receives the pipeline), so routes stay
+thin and `web` never imports a stage; the CLI builds one too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from civicpulse.collect.field import FieldReports, Submission
+from civicpulse.collect.telegram_bot import TelegramBot
+from civicpulse.config import Settings
+from civicpulse.models import Case, CaseStatus, Clarification, FieldReport
+from civicpulse.respond.cases import Cases
+from civicpulse.respond.clarifications import Clarifications
+from civicpulse.respond.impact import Impact, measure
+from civicpulse.respond.notices import Notifier
+from civicpulse.respond.sending import ContactSender
+from civicpulse.respond.units import Directory
+from civicpulse.store import Store
+
+
+def default_notifier(settings: Settings, client: httpx.Client | None = None) -> Notifier:
+    """E-mail and webhooks through the configured SMTP server and an httpx client."""
+    return ContactSender(settings.smtp_host, settings.smtp_port, settings.smtp_from, client)
+
+
+class ResponseDesk:
+    """What people do in the response loop; each action says in its errors what to do instead."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        pipeline: Any = None,
+        *,
+        notifier: Notifier | None = None,
+        telegram: httpx.Client | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.notifier = notifier or default_notifier(settings)
+        self.cases = Cases(store, settings, self.notifier, clock)
+        self.field = FieldReports(store, settings, pipeline)
+        self.clarifications = Clarifications(store, settings, self.notifier)
+        self.bot: TelegramBot | None = None
+        if settings.telegram_bot_token:
+            client = telegram or httpx.Client(base_url=settings.telegram_api_url, timeout=20.0)
+            self.bot = TelegramBot(client, settings.telegram_bot_token, self.field, store)
+
+    @property
+    def directory(self) -> Directory:
+        return self.cases.directory
+
+    def submit_report(self, submission: Submission) -> tuple[FieldReport, bool]:
+        return self.field.submit(submission)
+
+    def transition(self, case_id: int, to: CaseStatus | str, actor: str, note: str = "") -> Case:
+        """Move a case, then tell the Telegram chats whose reports are part of it."""
+        case = self.cases.transition(case_id, to, actor, note)
+        if self.bot is not None:
+            self.bot.case_changed(case_id, str(case.status))
+        return case
+
+    def telegram_update(self, update: dict[str, Any]) -> FieldReport | None:
+        """Handle one Bot API update (ignored when the bot is off)."""
+        return None if self.bot is None else self.bot.handle(update)
+
+    def impact(self, clarification: Clarification) -> Impact | None:
+        return measure(self.store, clarification, self.clock())
+
+    def claim_reviews(self, clarification: Clarification) -> list[dict[str, Any]]:
+        return self.clarifications.claim_reviews(clarification)
