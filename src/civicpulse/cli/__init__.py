@@ -22,6 +22,7 @@ from civicpulse.cli import (
     topics,
     training,
     users,
+    worker,
 )
 from civicpulse.cli.context import AppContext
 from civicpulse.errors import CivicpulseError, ConfigError, InputError
@@ -52,6 +53,8 @@ COMMANDS = [
     places.places,
     topics.topics,
     users.users,
+    worker.worker,
+    worker.cluster,
     reprocess.reprocess_command,
 ]
 for command in COMMANDS:

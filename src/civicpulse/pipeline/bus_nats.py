@@ -303,7 +303,8 @@ class JetStreamBus:
             await self.js.delete_msg(stream, int(event["stream_seq"]))
 
         subject = f"{MAX_DELIVERIES}.{stream}.{consumer}"
-        self._advisories.append(self.call(self.nc.subscribe(subject, cb=handle)))
+        # A queue group: of all the workers of this consumer, one handles each advisory.
+        self._advisories.append(self.call(self.nc.subscribe(subject, queue=f"dlq-{consumer}", cb=handle)))
 
     def delete(self) -> None:
         """Delete every stream of this prefix (tests and `cluster down --purge`)."""
