@@ -72,6 +72,7 @@ items = Table(
     Index("ix_items_published_at", "published_at"),
     Index("ix_items_source_published", "source_id", "published_at"),
     Index("ix_items_content_hash", "content_hash"),
+    Index("ix_items_collected_at", "collected_at"),  # retention and rebuild windows (migration 0007)
 )
 
 fetch_log = Table(
@@ -158,6 +159,7 @@ story_buckets = Table(
     Column("bucket", DateTime(timezone=True), primary_key=True),
     Column("items", Integer, nullable=False, default=0),
     Column("distinct_items", Integer, nullable=False, default=0),
+    Index("ix_story_buckets_bucket", "bucket"),  # signals over a time window (migration 0007)
 )
 
 story_history = Table(
