@@ -12,6 +12,7 @@ import click
 
 from civicpulse import __version__
 from civicpulse.cli import (
+    claims,
     collecting,
     db,
     evaluating,
@@ -52,6 +53,7 @@ COMMANDS = [
     training.train,
     places.places,
     topics.topics,
+    claims.claims,
     users.users,
     worker.worker,
     worker.cluster,
