@@ -86,6 +86,9 @@ def run_worker(settings: Settings, spec: WorkerSpec, stop: threading.Event) -> M
         if stop.is_set():
             return metrics
         role = ROLES[spec.stage]
+        if role.partitioned and bus.backlog(role.source, role.stage, spec.partition)[1]:
+            # The previous owner died holding messages: let them come back (first, in order) before new ones.
+            stop.wait(spec.options.ack_wait_s)
         bus.watch_max_deliveries(role.stage, role.source, spec.partition)
         worker = StageWorker(settings, store, bus, role, partition=spec.partition, metrics=metrics)
         log.info("worker %s started", spec.label)
