@@ -72,8 +72,9 @@ def test_run_serves_the_dashboard_and_stops_cleanly(tmp_path: Path, stop_signal:
         base = f"http://127.0.0.1:{port}"
         wait_until_healthy(process, base)
         overview = httpx.get(f"{base}/", timeout=10.0)
-        assert overview.status_code == 200
-        assert 'id="empty-state"' in overview.text
+        assert overview.status_code == 303  # every page needs a signed-in user
+        assert overview.headers["location"] == "/login?next=/"
+        assert 'action="/login"' in httpx.get(f"{base}/login", timeout=10.0).text
         assert httpx.get(f"{base}/readyz", timeout=10.0).json()["status"] == "ok"
         process.send_signal(stop_signal)
         output, _ = process.communicate(timeout=60)

@@ -47,8 +47,7 @@ def make_user(
 ) -> User:
     """Create an account with a known password that needs no change."""
     access = access_of(client)
-    user = access.tables.add_user(username, role, units, access.passwords.hash(password), access.clock())
-    return user
+    return access.tables.add_user(username, role, units, access.passwords.hash(password), access.clock())
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:

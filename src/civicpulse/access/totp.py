@@ -50,7 +50,7 @@ def verify(secret: str, code: str, unix_time: float, window: int = 1) -> bool:
 
 def provisioning_uri(secret: str, username: str) -> str:
     """Return the otpauth:// URI an authenticator app can import (typed or pasted; no QR code needed)."""
-    label = quote(f"{ISSUER}:{username}")
+    label = quote(f"{ISSUER}:{username}", safe=":@")
     query = urlencode(
         {"secret": secret, "issuer": ISSUER, "algorithm": "SHA1", "digits": DIGITS, "period": STEP_S}
     )

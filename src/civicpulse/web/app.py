@@ -15,19 +15,40 @@ from civicpulse.errors import ConfigError
 from civicpulse.store import Store
 from civicpulse.web import auth
 from civicpulse.web.rendering import Pages
-from civicpulse.web.routes import account, admin, audit, health, items, login, overview, quarantine, sources
+from civicpulse.web.routes import (
+    account,
+    admin,
+    audit,
+    cases,
+    clarifications,
+    field,
+    health,
+    items,
+    login,
+    overview,
+    portal,
+    quarantine,
+    reports,
+    sources,
+)
 
 STATIC = Path(__file__).parent / "static"
 
 
 def create_app(
-    settings: Settings, store: Store, pipeline: object | None = None, *, clock: Clock = utcnow
+    settings: Settings,
+    store: Store,
+    pipeline: object | None = None,
+    *,
+    clock: Clock = utcnow,
+    desk: object | None = None,
 ) -> FastAPI:
     """Return the dashboard app reading `store`; JSON under /api, OpenAPI at /api/openapi.json.
 
     `pipeline` is the running pipeline, handed to actions that add items (the demo) so that its stateful
     stages see them; the app never calls a stage itself. Every route declares who may use it
-    (`web.auth.require`); `clock` is injectable so tests can expire sessions and lockouts.
+    (`web.auth.require`); `clock` is injectable so tests can expire sessions and lockouts. `desk` is the
+    response desk (cases, field reports, clarifications), built by the command that starts the app.
     """
     if not settings.session_secret:
         raise ConfigError("session_secret is empty; build settings with config.with_secrets(Settings()).")
@@ -43,10 +64,13 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.pipeline = pipeline
+    app.state.desk = desk
     app.state.pages = Pages()
     app.state.access = AccessControl(store, settings, clock)
     auth.install(app, app.state.pages.forbidden)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (overview, items, sources, quarantine, health, login, account, admin, audit):
+        app.include_router(module.router)
+    for module in (cases, field, clarifications, reports, portal):  # the response loop (issue 8)
         app.include_router(module.router)
     return app

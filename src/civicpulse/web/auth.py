@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
-from fastapi.routing import APIRoute
 
 from civicpulse.access.audit import Actor
 from civicpulse.access.control import AccessControl
@@ -186,7 +185,18 @@ def public() -> Any:
     return Depends(dependency)
 
 
-def declared_permissions(route: APIRoute) -> set[str]:
+def api_routes(app: FastAPI) -> list[Any]:
+    """Return every endpoint route of `app` as served (with the dependencies of included routers)."""
+    try:
+        from fastapi.routing import iter_route_contexts  # FastAPI >= 0.13x keeps included routers nested
+    except ImportError:  # pragma: no cover - older FastAPI copies routes into app.routes
+        contexts: Any = app.routes
+    else:
+        contexts = iter_route_contexts(app.routes)
+    return [c for c in contexts if getattr(c, "dependant", None) is not None and getattr(c, "methods", None)]
+
+
+def declared_permissions(route: Any) -> set[str]:
     """Return the permissions a route declares through `require` or `public` (empty: undeclared)."""
 
     def walk(dependant: Any) -> Iterator[str]:
@@ -196,7 +206,7 @@ def declared_permissions(route: APIRoute) -> set[str]:
             yield from walk(dep)
 
     found = set(walk(route.dependant))
-    if route.path.startswith(PUBLIC_PREFIXES):
+    if str(route.path).startswith(PUBLIC_PREFIXES):
         found.add(PUBLIC)
     return found
 

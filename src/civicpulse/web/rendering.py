@@ -23,6 +23,9 @@ NAV = (
     ("items", "/items"),
     ("sources", "/sources"),
     ("quarantine", "/quarantine"),
+    ("cases", "/cases"),
+    ("clarifications", "/clarifications"),
+    ("performance", "/performance"),
 )
 
 
