@@ -12,6 +12,7 @@ import click
 
 from civicpulse import __version__
 from civicpulse.cli import (
+    alerts,
     claims,
     collecting,
     db,
@@ -58,6 +59,8 @@ COMMANDS = [
     worker.worker,
     worker.cluster,
     reprocess.reprocess_command,
+    alerts.alerts,
+    alerts.recipients,
 ]
 for command in COMMANDS:
     cli.add_command(command)

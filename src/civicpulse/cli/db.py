@@ -26,8 +26,16 @@ def upgrade(app: AppContext) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
 def stats(app: AppContext, as_json: bool) -> None:
-    """Show counts of items, sources and quarantined entries."""
-    counts = app.store().stats()
+    """Show counts of items, sources, quarantined entries, stories and alerts."""
+    from civicpulse.store.detection import DetectionTables
+    from civicpulse.store.stories import StoryTables
+
+    store = app.store()
+    counts = {
+        **store.stats(),
+        "stories": StoryTables(store).count(),
+        "alerts": DetectionTables(store).count(),
+    }
     if as_json:
         echo_json(counts)
         return

@@ -91,3 +91,19 @@ def toxicity(file: Path, model: Path | None) -> None:
     from civicpulse.eval.classify import evaluate_classifier
 
     echo_json(evaluate_classifier("toxicity", file, model))
+
+
+@eval_group.command("detect")
+@click.argument("file", type=FILE)
+def detect(file: Path) -> None:
+    """Replay FILE through the full pipeline at its rows' times and score the alerts against `event`."""
+    from civicpulse.eval.detect import evaluate_detect
+
+    shown = [0]
+
+    def progress(rows: int) -> None:
+        if rows >= shown[0] + 5_000:
+            shown[0] = rows
+            click.echo(f"Replaying {rows:,} rows", err=True)
+
+    echo_json(evaluate_detect(file, progress))

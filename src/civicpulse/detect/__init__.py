@@ -1,1 +1,1 @@
-"""Detect: signals per story, topic and unit; burst detectors; the hotspot score; alerts that explain themselves."""
+"""Detect: signals per story, topic and unit; burst detectors; hotspot score; explained alerts."""

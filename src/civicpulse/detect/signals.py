@@ -44,6 +44,8 @@ class Observation:
     author: str = ""
     terms: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
+    topics: tuple[int, ...] = ()
+    label: str = ""
 
 
 def _add(buckets: dict[int, list[int]], key: int, obs: Observation) -> None:
@@ -77,6 +79,8 @@ class Series:
     terms: Counter[str] = field(default_factory=Counter)
     units: Counter[str] = field(default_factory=Counter)
     samples: list[str] = field(default_factory=list)
+    topics: Counter[str] = field(default_factory=Counter)
+    label: str = ""
 
     def add(self, obs: Observation) -> None:
         """Count one observation in its minute, hour and day."""
@@ -99,6 +103,9 @@ class Series:
         if obs.distinct:
             _bounded_count(self.terms, obs.terms, MAX_TERMS)
             self.units.update(obs.units)
+            self.topics.update(str(t) for t in obs.topics)
+            if not self.label:
+                self.label = obs.label
             if obs.item_id and len(self.samples) < MAX_SAMPLES:
                 self.samples.append(obs.item_id)
 
@@ -160,8 +167,11 @@ class Series:
         """Return the last `hours` hourly buckets (oldest first) for a chart."""
         current = int(now // HOUR)
         return [
-            {"hour": (current - i) * HOUR, **{f: _get(self.hours, current - i, n) for n, f in enumerate(FIELDS)}}
-            for i in range(hours - 1, -1, -1)
+            {
+                "hour": (current - i) * HOUR,
+                **{f: _get(self.hours, current - i, n) for n, f in enumerate(FIELDS)},
+            }
+            for i in reversed(range(hours))
         ]
 
     # -- persistence ---------------------------------------------------------------------------------
@@ -182,6 +192,8 @@ class Series:
             "terms": dict(self.terms),
             "units": dict(self.units),
             "samples": self.samples,
+            "topics": dict(self.topics),
+            "label": self.label,
         }
 
     @classmethod
@@ -201,6 +213,8 @@ class Series:
             terms=Counter({k: int(v) for k, v in state["terms"].items()}),
             units=Counter({k: int(v) for k, v in state["units"].items()}),
             samples=[str(s) for s in state["samples"]],
+            topics=Counter({k: int(v) for k, v in state["topics"].items()}),
+            label=str(state["label"]),
         )
 
 

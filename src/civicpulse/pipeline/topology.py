@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from civicpulse.config import Settings
+from civicpulse.detect.stage import DetectStage
 from civicpulse.pipeline.columns import SaveColumns
 from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.stage import Stage
+from civicpulse.respond.notify import Notifier
 from civicpulse.store import Store
 from civicpulse.stories.stage import StoryStage
 from civicpulse.understand.classify.stage import ClassifyStage
@@ -33,9 +35,9 @@ def story_stages(settings: Settings, store: Store) -> list[Stage]:
 
 
 def detect_stages(settings: Settings, store: Store) -> list[Stage]:
-    """Signals, detectors and alerts (stateful); detection stages join this list."""
-    del settings, store
-    return []
+    """Signals, detectors and alerts (stateful); the notifier's thread sends alerts."""
+    del settings
+    return [DetectStage(store, sink=Notifier(store))]
 
 
 GROUPS: dict[str, Callable[[Settings, Store], list[Stage]]] = {

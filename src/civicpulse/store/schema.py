@@ -438,6 +438,108 @@ audit_log = Table(
     Index("ix_audit_log_action", "action"),
 )
 
+# -- detection (issue 4): signal state, alerts and their lifecycle, sensitivity, recipients, deliveries ---
+
+detect_signals = Table(
+    "detect_signals",
+    metadata,
+    Column("subject_kind", String(10), primary_key=True),
+    Column("subject_id", String(100), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_detect_signals_last_seen", "last_seen"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subject_kind", String(10), nullable=False),
+    Column("subject_id", String(100), nullable=False),
+    Column("scope", String(60), nullable=False, default="default"),
+    Column("status", String(20), nullable=False, default="new"),
+    Column("level", Integer, nullable=False, default=1),
+    Column("score", Float, nullable=False),
+    Column("headline", Text, nullable=False, default=""),
+    Column("explanation", JSON, nullable=False, default=dict),
+    # Stream time: when the hotspot became visible and when it last grew; created_at is the wall clock.
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("feedback", String(10), nullable=False, default=""),
+    Index("ix_alerts_status_opened", "status", "opened_at"),
+    Index("ix_alerts_subject", "subject_kind", "subject_id"),
+)
+
+alert_history = Table(
+    "alert_history",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("alert_id", BigId, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("actor", String(200), nullable=False, default=""),
+    Column("details", JSON, nullable=False, default=dict),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_alert_history_alert", "alert_id"),
+)
+
+alert_sensitivity = Table(
+    "alert_sensitivity",
+    metadata,
+    Column("scope", String(60), primary_key=True),
+    Column("preset", String(10), nullable=False, default="normal"),
+    Column("adjustment", Float, nullable=False, default=1.0),
+    Column("useful", Integer, nullable=False, default=0),
+    Column("noise", Integer, nullable=False, default=0),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+recipients = Table(
+    "recipients",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),
+    Column("target", String(2000), nullable=False),
+    Column("secret", String(200), nullable=False, default=""),
+    Column("topics", JSON, nullable=False, default=list),
+    Column("quiet_hours", String(11), nullable=False, default=""),
+    Column("digest", String(10), nullable=False, default=""),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("alert_id", BigId, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient_id", BigId, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=False),
+    Column("event", String(20), nullable=False),
+    Column("status", String(10), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+)
+
+delivery_log = Table(
+    "delivery_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("delivery_id", BigId, ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("outcome", String(10), nullable=False),
+    Column("code", Integer),
+    Column("error", Text, nullable=False, default=""),
+    Column("duration_ms", Integer, nullable=False, default=0),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_delivery_log_delivery", "delivery_id"),
+)
+
 # -- claims (issue 5): the claim library and the items matched to it --------------------------------------
 
 # A known false or misleading statement; `key` makes re-importing the same fact-check a no-op.
