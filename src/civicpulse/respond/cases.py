@@ -22,6 +22,7 @@ from civicpulse.respond.files import keep_file
 from civicpulse.respond.notices import Notice, Notifier, Outbox
 from civicpulse.respond.units import Directory, directory
 from civicpulse.store import Store
+from civicpulse.store.activity import story_unit_counts
 from civicpulse.store.fieldreports import FieldReportTables
 from civicpulse.store.response import ResponseTables, UnitPerformance
 from civicpulse.store.stories import StoryTables
@@ -36,6 +37,8 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.CLOSED: frozenset({S.IN_PROGRESS}),
 }
 OPEN = (S.NEW, S.ASSIGNED, S.IN_PROGRESS)
+# A unit named by at least this share of the most-named unit's items is routed the case too.
+STORY_UNIT_SHARE = 0.5
 ORIGINS = ("alert", "story", "claim", "field_report", "manual")
 
 
@@ -138,7 +141,7 @@ class Cases:
         story = StoryTables(self.store).story(story_id)
         if story is None:
             raise CaseError(f"there is no story {story_id}; pick one from the stories list")
-        chosen = sorted(unit_codes(story.units)) if units is None else list(units)
+        chosen = list(units) if units is not None else self.story_units(story_id, story.units)
         return self.open(
             title=story.label or f"Story {story_id}",
             origin="story",
@@ -149,6 +152,15 @@ class Cases:
             actor=actor,
             summary=", ".join(story.key_phrases),
         )
+
+    def story_units(self, story_id: int, named: tuple[str, ...] = ()) -> list[str]:
+        """The units a story is about: its own, else those most of its items name (at most three)."""
+        if named:
+            return sorted(unit_codes(named))
+        counts = story_unit_counts(self.store, story_id)
+        total = max(counts.values(), default=0)
+        ranked = sorted(counts, key=lambda code: (-counts[code], code))
+        return [code for code in ranked if counts[code] >= STORY_UNIT_SHARE * total][:3]
 
     def open_from_field_report(
         self, report_id: int, actor: str, *, severity: Severity = Severity.NORMAL, story_id: int | None = None

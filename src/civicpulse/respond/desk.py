@@ -17,7 +17,7 @@ from civicpulse.collect.telegram_bot import TelegramBot
 from civicpulse.config import Settings
 from civicpulse.models import Case, CaseStatus, Clarification, FieldReport
 from civicpulse.respond.cases import Cases
-from civicpulse.respond.clarifications import Clarifications
+from civicpulse.respond.clarifications import Clarifications, parse_claims, parse_sources
 from civicpulse.respond.impact import Impact, measure
 from civicpulse.respond.notices import Notifier
 from civicpulse.respond.sending import ContactSender
@@ -59,6 +59,10 @@ class ResponseDesk:
     def directory(self) -> Directory:
         return self.cases.directory
 
+    def field_submission(self, **fields: Any) -> Submission:
+        """Build a submission from form or API fields (the web app does not import the collector)."""
+        return Submission(**fields)
+
     def submit_report(self, submission: Submission) -> tuple[FieldReport, bool]:
         return self.field.submit(submission)
 
@@ -72,6 +76,20 @@ class ResponseDesk:
     def telegram_update(self, update: dict[str, Any]) -> FieldReport | None:
         """Handle one Bot API update (ignored when the bot is off)."""
         return None if self.bot is None else self.bot.handle(update)
+
+    def clarification_from(self, clarification_id: int | None, **fields: Any) -> Clarification:
+        """Build a clarification from the editor's fields (claims and sources as lines)."""
+        return Clarification(
+            id=clarification_id,
+            title_vi=fields["title_vi"].strip(),
+            body_vi=fields["body_vi"].strip(),
+            title_en=fields["title_en"].strip(),
+            body_en=fields["body_en"].strip(),
+            claims=parse_claims(fields["claims"]),
+            sources=parse_sources(fields["sources"]),
+            story_ids=tuple(fields["story_ids"]),
+            case_ids=tuple(fields["case_ids"]),
+        )
 
     def impact(self, clarification: Clarification) -> Impact | None:
         return measure(self.store, clarification, self.clock())

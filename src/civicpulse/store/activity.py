@@ -84,3 +84,14 @@ def busiest_stories(store: Store, since: datetime, until: datetime, limit: int =
             StoryVolume(story_id=r.id, label=r.label, units=tuple(r.units or ()), items=int(r.total))
             for r in conn.execute(query)
         ]
+
+
+def story_unit_counts(store: Store, story_id: int) -> dict[str, int]:
+    """How many of a story's items name each unit (alternatives `a|b` count for each)."""
+    query = select(enrichments.c.units).where(enrichments.c.story_id == story_id)
+    counts: dict[str, int] = {}
+    with store.engine.connect() as conn:
+        for units in conn.execute(query).scalars():
+            for code in {c for entry in units or () for c in str(entry).split("|") if c}:
+                counts[code] = counts.get(code, 0) + 1
+    return counts
