@@ -38,3 +38,12 @@ def test_unit_officers_see_only_their_units() -> None:
 def test_unit_lists_are_parsed_sorted_and_deduplicated() -> None:
     assert parse_units("26737, 26734 26737,") == ("26734", "26737")
     assert parse_units(["26734", " "]) == ("26734",)
+
+
+def test_docs_access_md_shows_the_table_of_the_code() -> None:
+    from pathlib import Path
+
+    from civicpulse.access.permissions import markdown_table
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "access.md"
+    assert markdown_table() in docs.read_text(encoding="utf-8")

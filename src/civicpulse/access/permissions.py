@@ -105,3 +105,16 @@ class Principal:
     def sees_any(self, codes: Iterable[str]) -> bool:
         """Whether a record touching `codes` is within scope (a unit officer needs one of theirs)."""
         return self.all_units or bool(set(codes) & set(self.units))
+
+
+def markdown_table() -> str:
+    """Render the permission table as docs/access.md shows it (a test keeps the two equal)."""
+    roles = list(Role)
+    lines = [
+        "| permission | " + " | ".join(r.value for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for permission in Permission:
+        marks = " | ".join("✓" if permission in PERMISSIONS[r] else "" for r in roles)
+        lines.append(f"| `{permission.value}` | {marks} |")
+    return "\n".join(lines)
