@@ -86,9 +86,14 @@ class ClaimTables:
         """Store a claim unless its key is known; return the stored claim and whether it is new."""
         stamp = datetime.now(UTC)
         row = _row(claim) | {"key": claim.key, "created_at": stamp, "updated_at": stamp}
-        statement = self.store._insert(claims).values(row).on_conflict_do_nothing(index_elements=["key"])
+        statement = (
+            self.store._insert(claims)
+            .values(row)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(claims.c.id)
+        )
         with self.store._write(), self.store.engine.begin() as conn:
-            created = conn.execute(statement).rowcount == 1
+            created = conn.execute(statement).first() is not None
             found = conn.execute(select(claims).where(claims.c.key == claim.key)).one()
         return _claim(found._mapping), created
 
@@ -154,7 +159,7 @@ class ClaimTables:
                 "decided_at": statement.excluded.decided_at,
             },
             # Only the matcher's own rows are refreshed; analysts' decisions are final.
-            where=claim_matches.c.decided_by.in_(["", AUTO]),
+            where=(claim_matches.c.decided_by == "") | (claim_matches.c.decided_by == AUTO),
         )
         with self.store._write(), self.store.engine.begin() as conn:
             conn.execute(statement, rows)

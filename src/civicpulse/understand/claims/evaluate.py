@@ -43,7 +43,7 @@ class Score:
 
 def read_set(folder: Path) -> tuple[list[Claim], dict[int, str], list[Probe]]:
     """Read `claims.jsonl` and `probes.jsonl`; return claims with ids, their names by id, and probes."""
-    rows = [json.loads(line) for line in (folder / "claims.jsonl").open(encoding="utf-8") if line.strip()]
+    rows = _jsonl(folder / "claims.jsonl")
     claims = [
         Claim(text=r["text"], verdict=r["verdict"], lang=r.get("lang", ""), id=i)
         for i, r in enumerate(rows, 1)
@@ -51,11 +51,13 @@ def read_set(folder: Path) -> tuple[list[Claim], dict[int, str], list[Probe]]:
     names = {i: r["id"] for i, r in enumerate(rows, 1)}
     probes = [
         Probe(text=p["text"], claim=p["claim"], kind=p["kind"], lang=p.get("lang", "vi"))
-        for p in (
-            json.loads(line) for line in (folder / "probes.jsonl").open(encoding="utf-8") if line.strip()
-        )
+        for p in _jsonl(folder / "probes.jsonl")
     ]
     return claims, names, probes
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def evaluate(
