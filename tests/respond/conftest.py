@@ -27,7 +27,7 @@ def replay_flood(
     entries = [
         RawEntry(
             title=f"Ngập sâu ở phường Thủ Đức sau mưa lớn, người dân bức xúc ({i})",
-            text=f"Người dân phường Thủ Đức phản ánh nước ngập sâu tràn vào nhà sau cơn mưa lớn chiều qua, lần {i}.",
+            text=f"Người dân phường Thủ Đức phản ánh nước ngập sâu tràn vào nhà sau cơn mưa lớn, lần {i}.",
             url=f"https://bao.example.vn/ngap-thu-duc-{i}",
             published_at=start + timedelta(hours=2 * i),
             lang="vi",

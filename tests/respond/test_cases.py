@@ -1,4 +1,4 @@
-"""Cases: opening, routing by the story's units, SLA deadlines, the transition table, hand-offs, escalation."""
+"""Cases: opening, routing by the story's units, SLA deadlines, transitions, hand-offs, escalation."""
 
 from __future__ import annotations
 

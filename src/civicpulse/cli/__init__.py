@@ -13,6 +13,8 @@ import click
 from civicpulse import __version__
 from civicpulse.cli import (
     alerts,
+    briefing,
+    cases,
     claims,
     collecting,
     db,
@@ -23,6 +25,7 @@ from civicpulse.cli import (
     serving,
     topics,
     training,
+    units,
     users,
     worker,
 )
@@ -39,6 +42,9 @@ def cli(ctx: click.Context) -> None:
 
 
 COMMANDS = [
+    units.units,
+    cases.cases,
+    briefing.briefing,
     db.db,
     db.stats,
     db.quarantine,

@@ -18,6 +18,8 @@ from civicpulse.config import Settings
 from civicpulse.demo import load_demo
 from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.topology import lay_pipe
+from civicpulse.reports.schedule import DailyJobs
+from civicpulse.respond.desk import ResponseDesk
 from civicpulse.store import Store
 
 log = logging.getLogger(__name__)
@@ -67,14 +69,19 @@ def serve_web(
     stop: threading.Event,
     *,
     pipeline: Pipeline | None = None,
+    desk: ResponseDesk | None = None,
 ) -> None:
     """Serve the dashboard in the foreground until Ctrl-C or SIGTERM."""
     import uvicorn
 
     from civicpulse.web.app import create_app
 
+    desk = desk or ResponseDesk(settings, store, pipeline)
     config = uvicorn.Config(
-        create_app(settings, store, pipeline), host=host, port=port, log_level=settings.log_level.lower()
+        create_app(settings, store, pipeline, desk=desk),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
     )
     click.echo(f"Serving civicpulse on http://{host}:{port} — press Ctrl-C to stop.")
     with quiet_signals(stop):
@@ -132,8 +139,12 @@ def run(app: AppContext, host: str | None, port: int | None) -> None:
     stop = threading.Event()
     pipeline = lay_pipe(settings, store)
     collector = collect_in_background(settings, store, pipeline, stop, f"http://{host}:{port}")
+    desk = ResponseDesk(settings, store, pipeline)
+    # Overdue escalations and the morning briefing run beside the collector (issue 8).
+    jobs = DailyJobs(settings, store, desk.cases, desk.notifier)
+    threading.Thread(target=jobs.run_forever, args=(stop,), name="civicpulse-respond", daemon=True).start()
     try:
-        serve_web(settings, store, host, port, stop, pipeline=pipeline)
+        serve_web(settings, store, host, port, stop, pipeline=pipeline, desk=desk)
     finally:
         stop.set()
         collector.join(JOIN_TIMEOUT_S)
