@@ -33,6 +33,7 @@ def row_doc(row: Row, clock: float, identifier: LanguageIdentifier | None = None
         source=row.source,
         lang=lang,
         title=row.title or row.text[:160],
+        text=text,
     )
 
 
@@ -60,6 +61,7 @@ def evaluate_stories(
         "stories_gold": len(set(gold)),
         **clustering_scores(gold, predicted).as_dict(),
         "items_per_s": round(len(gold) / elapsed, 1) if elapsed > 0 else 0.0,
+        "embedded": clusterer.embedded,
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 

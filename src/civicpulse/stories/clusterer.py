@@ -5,11 +5,17 @@ from __future__ import annotations
 import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from civicpulse.stories.doc import Doc
 from civicpulse.stories.story import StoryState
+from civicpulse.stories.vectors import EmbedBudget, Vector, VectorIndex
 from civicpulse.stories.weighting import TermStats
+
+if TYPE_CHECKING:
+    from civicpulse.understand.embed import Embedder
 
 DAY = 86_400.0
 
@@ -30,6 +36,12 @@ class StoryClusterer:
     story's fading centroid, times an idle penalty, blended with a dense-vector cosine when both sides have
     one. Candidate stories come from an inverted index of centroid terms, so cost does not grow with the
     number of stories. Hyperparameters are set here; state lives in `_reset` (river's convention).
+
+    The embedding tier (`embed_share` > 0, or an `embedder` given) embeds a document only where the vector
+    can change the decision: short documents, documents whose lexical score is below or near the threshold
+    (they would start a story, or barely join one), budgeted to `embed_share` per item and `embed_per_s`.
+    Such a document is also compared with the stories nearest in vector space, so a Vietnamese and an
+    English item that share no term can still meet (docs/decisions/0014-embeddings.md).
     """
 
     def __init__(
@@ -46,10 +58,17 @@ class StoryClusterer:
         max_postings: int = 2_000,
         max_candidates: int = 24,
         vector_weight: float = 0.5,
-        vector_floor: float = 0.8,
+        vector_floor: float = 0.9,
         max_vocabulary: int = 200_000,
         recent_docs: int = 10_000,
         maintain_every: int = 1_000,
+        embed_share: float = 0.0,
+        embed_per_s: float = 0.0,
+        embed_short_words: int = 30,
+        embed_band: float = 0.06,
+        embed_neighbours: int = 8,
+        embed_chars: int = 400,
+        embedder: Embedder | None = None,
     ) -> None:
         self.threshold = threshold
         self.half_life_s = half_life_s
@@ -66,6 +85,13 @@ class StoryClusterer:
         self.max_vocabulary = max_vocabulary
         self.recent_docs = recent_docs
         self.maintain_every = maintain_every
+        self.embed_share = embed_share if embedder is None or embed_share > 0.0 else 1.0
+        self.embed_per_s = embed_per_s
+        self.embed_short_words = embed_short_words
+        self.embed_band = embed_band
+        self.embed_neighbours = embed_neighbours
+        self.embed_chars = embed_chars
+        self.embedder = embedder
         self._reset()
 
     def _reset(self) -> None:
@@ -78,13 +104,16 @@ class StoryClusterer:
         self.seen = 0
         self._changes = Changes()
         self._touched: dict[int, StoryState] = {}
+        self.vectors = VectorIndex()
+        self.budget = EmbedBudget(self.embed_share, self.embed_per_s)
+        self.embedded = 0
 
     # -- river's verbs -------------------------------------------------------------------------------
 
     def predict_one(self, doc: Doc) -> int | None:
         """Return the story `doc` would join, or None if it would start a new one; changes nothing."""
         vector = self.stats.vector(Counter(doc.terms), self.max_doc_terms)
-        best, score = self._best(vector, doc, max(self.clock, doc.time))
+        best, score = self._best(vector, doc, max(self.clock, doc.time), self._given(doc))
         return best.id if best is not None and score >= self.threshold else None
 
     def learn_one(self, doc: Doc) -> int:
@@ -94,6 +123,7 @@ class StoryClusterer:
         if self.seen % self.maintain_every == 0:
             self._maintain(now)
         counts = Counter(doc.terms)
+        self.budget.tick()
         original = self.stories.get(self.recent.get(doc.dup_of, 0)) if doc.dup_of else None
         if original is not None:
             # A near-duplicate joins its original's story and adds nothing to the centroid or to distinct.
@@ -101,9 +131,14 @@ class StoryClusterer:
         else:
             self.stats.learn(counts)
             vector = self.stats.vector(counts, self.max_doc_terms)
-            best, score = self._best(vector, doc, now)
+            dense = self._given(doc)
+            best, score = self._best(vector, doc, now, dense)
+            if dense is None and self._uncertain(doc, score):
+                dense = self._embed(doc)
+                if dense is not None:
+                    best, score = self._best(vector, doc, now, dense)
             story = best if best is not None and score >= self.threshold else self._start(doc, now)
-            self._absorb(story, vector, doc, now, score if story is best else 0.0)
+            self._absorb(story, vector, doc, now, score if story is best else 0.0, dense=dense)
         story.last_seq = self.seen
         story.count(doc.time, doc.source, doc.platform, doc.lang, distinct=doc.dup_of is None)
         self._touched[story.id] = story
@@ -112,7 +147,31 @@ class StoryClusterer:
 
     # -- scoring -------------------------------------------------------------------------------------
 
-    def _best(self, vector: dict[str, float], doc: Doc, now: float) -> tuple[StoryState | None, float]:
+    def _given(self, doc: Doc) -> Vector | None:
+        if doc.vector is None:
+            return None
+        dense = np.asarray(doc.vector, dtype=np.float32)
+        return dense / (float(np.linalg.norm(dense)) or 1.0)
+
+    def _uncertain(self, doc: Doc, score: float) -> bool:
+        """Whether an embedding may change this decision: a short text, or a score below or near the bar."""
+        if self.embed_share <= 0.0 or not doc.text:
+            return False
+        short = len(doc.terms) < 2 * self.embed_short_words  # unigrams + bigrams, about two per word
+        return (short or score < self.threshold + self.embed_band) and self.budget.take()
+
+    def _embed(self, doc: Doc) -> Vector | None:
+        if self.embedder is None:
+            from civicpulse.understand.embed import load_embedder
+
+            self.embedder = load_embedder()
+        self.embedded += 1
+        vectors = self.embedder.embed_many([doc.text[: self.embed_chars]])
+        return vectors[0] if len(vectors) else None
+
+    def _best(
+        self, vector: dict[str, float], doc: Doc, now: float, dense: Vector | None = None
+    ) -> tuple[StoryState | None, float]:
         """Return the best candidate story and its score (cosine x idle penalty, dense blend)."""
         partial: dict[int, float] = {}
         index, stories = self.index, self.stories
@@ -126,35 +185,44 @@ class StoryClusterer:
                 continue
             for sid in posting:
                 partial[sid] = partial.get(sid, 0.0) + w * stories[sid].weights[term]
-        if not partial:
-            return None, 0.0
         ranked = sorted(
             ((dot / math.sqrt(stories[sid].norm2), -sid, dot) for sid, dot in partial.items()), reverse=True
         )
-        dense_room = self.vector_weight if doc.vector is not None else 0.0
+        dense_room = self.vector_weight if dense is not None else 0.0
+        if dense is not None and len(self.vectors):
+            # Stories near in vector space join the lexical candidates (another language shares no term).
+            near = [sid for sid, _ in self.vectors.search(dense, self.embed_neighbours) if sid not in partial]
+            if near:
+                ranked = ranked[: self.max_candidates] + [(0.0, -sid, self._dot(vector, sid)) for sid in near]
+                exact = False  # the bound no longer holds for the appended candidates
+        if not ranked:
+            return None, 0.0
         best: StoryState | None = None
         best_score = -math.inf
-        for cosine, negative_id, partial_dot in ranked[: self.max_candidates]:
+        for cosine, negative_id, partial_dot in ranked[: self.max_candidates + self.embed_neighbours]:
             # Fading only lowers a score, so once the cosine bound cannot win, no later candidate can.
             if exact and (1.0 - dense_room) * cosine + dense_room <= best_score:
                 break
             story = stories[-negative_id]
             dot = partial_dot
-            if not exact:
-                weights = story.weights
-                dot = sum(w * weights.get(t, 0.0) for t, w in vector.items())
-            score = self._score(story, dot, doc, now)
+            if not exact and cosine > 0.0:
+                dot = self._dot(vector, story.id)
+            score = self._score(story, dot, now, dense)
             if score > best_score:
                 best, best_score = story, score
         return best, best_score
 
-    def _score(self, story: StoryState, dot: float, doc: Doc, now: float) -> float:
+    def _dot(self, vector: dict[str, float], sid: int) -> float:
+        weights = self.stories[sid].weights
+        return sum(w * weights.get(t, 0.0) for t, w in vector.items())
+
+    def _score(self, story: StoryState, dot: float, now: float, dense: Vector | None = None) -> float:
         """Blend lexical and dense similarity, then fade by how long the story has been idle."""
         score = dot / math.sqrt(story.norm2) if story.norm2 > 0.0 else 0.0
-        if doc.vector is not None and story.vector is not None and self.vector_weight > 0.0:
-            dense = _cosine(doc.vector, story.vector)
-            dense = max(0.0, (dense - self.vector_floor) / (1.0 - self.vector_floor))
-            score = (1.0 - self.vector_weight) * score + self.vector_weight * dense
+        mean = self.vectors.get(story.id) if dense is not None else None
+        if dense is not None and mean is not None and self.vector_weight > 0.0:
+            similarity = max(0.0, (float(mean @ dense) - self.vector_floor) / (1.0 - self.vector_floor))
+            score = (1.0 - self.vector_weight) * score + self.vector_weight * similarity
         # Two clocks: wall time, and how many items arrived since the story last grew (stream time).
         halvings = 0.0
         if self.idle_half_life_s > 0.0:
@@ -173,7 +241,14 @@ class StoryClusterer:
         return story
 
     def _absorb(
-        self, story: StoryState, vector: dict[str, float], doc: Doc, now: float, score: float
+        self,
+        story: StoryState,
+        vector: dict[str, float],
+        doc: Doc,
+        now: float,
+        score: float,
+        *,
+        dense: Vector | None = None,
     ) -> None:
         """Add the document to the faded centroid, index new terms, keep the most central title."""
         rate = math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0
@@ -184,7 +259,10 @@ class StoryClusterer:
             if term not in weights:
                 self.index.setdefault(term, set()).add(story.id)
         story.add_vector(vector, dot)
-        story.add_dense(None if doc.vector is None else list(doc.vector))
+        if dense is not None:
+            story.add_dense([float(x) for x in dense])
+            if story.vector is not None:
+                self.vectors.put(story.id, story.vector)
         if len(weights) > self.max_story_terms * 3 // 2:
             for term in story.prune(self.max_story_terms):
                 self._unindex(term, story.id)
@@ -219,6 +297,7 @@ class StoryClusterer:
         story = self.stories.pop(sid)
         for term in story.weights:
             self._unindex(term, sid)
+        self.vectors.remove(sid)
         self._touched.pop(sid, None)
         self._changes.dormant.append(story)
         self._changes.history.append({"story_id": sid, "action": "dormant", "at": self.clock})
@@ -240,6 +319,7 @@ class StoryClusterer:
             "next_id": self.next_id,
             "seen": self.seen,
             "recent": list(self.recent.items()),
+            "embed_tokens": self.budget.tokens,
         }
 
     def load_state(self, state: dict[str, Any], stories: list[StoryState]) -> None:
@@ -250,18 +330,14 @@ class StoryClusterer:
         self.next_id = int(state["next_id"])
         self.seen = int(state["seen"])
         self.recent = OrderedDict((str(k), int(v)) for k, v in state["recent"])
+        self.budget.tokens = float(state.get("embed_tokens", 0.0))
         for story in sorted(stories, key=lambda s: s.id):
             self.stories[story.id] = story
             for term in story.weights:
                 self.index.setdefault(term, set()).add(story.id)
+            if story.vector is not None:
+                self.vectors.put(story.id, story.vector)
 
 
 def _by_age(story: StoryState) -> tuple[float, int]:
     return story.last_seen, story.id
-
-
-def _cosine(a: Any, b: Any) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na > 0.0 and nb > 0.0 else 0.0

@@ -19,3 +19,5 @@ class Doc:
     platform: str = ""
     vector: Sequence[float] | None = None
     dup_of: str | None = None
+    text: str = ""
+    """What the embedding tier embeds (title and lead); empty keeps the document lexical."""

@@ -23,6 +23,7 @@ class StoryState:
     norm2: float = 0.0
     mass: float = 0.0
     vector: list[float] | None = None
+    vectors: int = 0
     items: int = 0
     distinct: int = 0
     label: str = ""
@@ -63,10 +64,12 @@ class StoryState:
         """Fold a dense vector into the running mean (no fading: e5 vectors drift little within a story)."""
         if vector is None:
             return
-        if self.vector is None:
+        self.vectors += 1
+        if self.vector is None or self.vectors == 1:
             self.vector = list(vector)
             return
-        n = self.distinct or 1
+        # Only some documents are embedded (the tier), so the mean counts vectors, not documents.
+        n = self.vectors
         self.vector = [(a * (n - 1) + b) / n for a, b in zip(self.vector, vector, strict=True)]
 
     def count(self, time: float, source: str, platform: str, lang: str, *, distinct: bool) -> None:
@@ -97,6 +100,7 @@ class StoryState:
             "norm2": self.norm2,
             "mass": self.mass,
             "vector": self.vector,
+            "vectors": self.vectors,
             "label_score": self.label_score,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
@@ -116,6 +120,7 @@ class StoryState:
             norm2=float(state["norm2"]),
             mass=float(state["mass"]),
             vector=None if state.get("vector") is None else [float(v) for v in state["vector"]],
+            vectors=int(state.get("vectors", 1 if state.get("vector") is not None else 0)),
             label_score=float(state["label_score"]),
             **counts,
         )
