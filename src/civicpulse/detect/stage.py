@@ -125,9 +125,13 @@ class DetectStage:
             for (k, i), s in dirty.items()
         ]
         changed_rows = [{"id": e.alert_id, **_update(e.row)} for e in changed]
-        ids = self.tables.save(signals, [e.row for e in new], changed_rows, self._checkpoint())
-        for episode, alert_id in zip(new, ids, strict=True):
-            episode.alert_id = alert_id
+
+        def checkpoint(ids: list[int]) -> dict[str, Any]:
+            for episode, alert_id in zip(new, ids, strict=True):
+                episode.alert_id = alert_id
+            return self._checkpoint()
+
+        self.tables.save(signals, [e.row for e in new], changed_rows, checkpoint)
         if time.monotonic() - self._terms_saved_at >= self.options.terms_every_s:
             self.save_terms()
         notices = [(e.alert_id, "new", _topics(e)) for e in new if e.alert_id is not None]

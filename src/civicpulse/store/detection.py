@@ -5,7 +5,7 @@ Rows are plain dicts so the store does not import the detectors (imports point o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -50,9 +50,12 @@ class DetectionTables:
         signals: Sequence[dict[str, Any]],
         new_alerts: Sequence[dict[str, Any]],
         changed_alerts: Sequence[dict[str, Any]],
-        checkpoint: dict[str, Any] | None,
+        checkpoint: Callable[[list[int]], dict[str, Any]] | None,
     ) -> list[int]:
-        """Upsert signal states, insert new alerts (return their ids), update grown ones, atomically."""
+        """Upsert signal states, insert new alerts (return their ids), update grown ones, atomically.
+
+        `checkpoint` is called with the new alerts' ids and returns the state to save in the same transaction.
+        """
         store, stamp = self.store, _now()
         ids: list[int] = []
         with store._write(), store.engine.begin() as conn:
@@ -83,12 +86,11 @@ class DetectionTables:
                     )
                 )
             if checkpoint is not None:
-                statement = store._insert(checkpoints).values(
-                    name=CHECKPOINT, value=checkpoint, updated_at=stamp
-                )
+                value = checkpoint(ids)
+                statement = store._insert(checkpoints).values(name=CHECKPOINT, value=value, updated_at=stamp)
                 conn.execute(
                     statement.on_conflict_do_update(
-                        index_elements=["name"], set_={"value": checkpoint, "updated_at": stamp}
+                        index_elements=["name"], set_={"value": value, "updated_at": stamp}
                     )
                 )
         return ids
