@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from civicpulse.reports.briefing import CITY_ZONE, Briefing
 from civicpulse.reports.render import bars
@@ -29,7 +30,7 @@ def to_pdf(briefing: Briefing) -> bytes:
     pdf.set_creator("civicpulse")
     pdf.add_page()
     pdf.set_font(FONT, "B", 15)
-    pdf.multi_cell(0, 8, briefing.title)
+    pdf.multi_cell(0, 8, briefing.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 8)
     pdf.cell(0, 5, f"Tạo lúc / Generated {briefing.generated_at.astimezone(CITY_ZONE):%H:%M %d/%m/%Y}")
     pdf.ln(7)
@@ -69,13 +70,13 @@ def to_pdf(briefing: Briefing) -> bytes:
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(2)
     pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(0, 7, text)
+    pdf.multi_cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", BODY)
 
 
 def _line(pdf: FPDF, text: str, bold: bool = False) -> None:
     pdf.set_font(FONT, "B" if bold else "", BODY)
-    pdf.multi_cell(0, 5, text)
+    pdf.multi_cell(0, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _none(pdf: FPDF, rows: tuple[object, ...]) -> None:

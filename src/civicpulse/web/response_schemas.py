@@ -146,13 +146,14 @@ class NewCase(BaseModel):
 
 
 class CaseAction(BaseModel):
-    """Change a case: `status`, `units` to add, a `note`, or a hand-off `from_unit` → `to_unit`."""
+    """Change a case: `status`, `units` to add, a `note`, a hand-off `from_unit` → `to_unit`, a report."""
 
     status: str = ""
     units: list[str] = Field(default_factory=list)
     note: str = ""
     from_unit: str = ""
     to_unit: str = ""
+    report_id: int | None = Field(None, description="A field report to attach to the case.")
 
 
 class Receipt(BaseModel):

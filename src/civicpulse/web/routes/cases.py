@@ -92,6 +92,11 @@ def act(desk: Any, principal: Principal, case: Case, action: CaseAction) -> Case
         case = desk.cases.handoff(case_id, action.from_unit, action.to_unit, who, action.note)
     elif action.note and not action.status:
         desk.cases.note(case_id, who, action.note)
+    if action.report_id is not None:
+        report = FieldReportTables(desk.store).report(action.report_id)
+        if report is None or not principal.sees_unit(report.unit):
+            raise InputError(f"no field report {action.report_id} in your units")
+        desk.cases.attach_report(case_id, action.report_id, who)
     if action.status:
         case = desk.transition(case_id, action.status, who, action.note)
     changed: Case = case
