@@ -88,6 +88,12 @@ class Deployment:
         process.send_signal(signal.SIGKILL)
         process.wait()
 
+    def stop_one(self, name: str) -> int:
+        """Stop one worker gracefully (SIGTERM: it finishes and acks its batch); return its exit code."""
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGTERM)
+        return process.wait(STOP_TIMEOUT_S)
+
     def stop(self) -> dict[str, int]:
         """Ask every worker to finish its batch and stop (SIGTERM); kill what does not; return exit codes."""
         for process in self.processes.values():

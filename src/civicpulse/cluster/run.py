@@ -93,7 +93,12 @@ def run_worker(settings: Settings, spec: WorkerSpec, stop: threading.Event) -> M
         worker = StageWorker(settings, store, bus, role, partition=spec.partition, metrics=metrics)
         log.info("worker %s started", spec.label)
         while not stop.is_set():
-            worker.run_once(timeout_s=1.0)
+            try:
+                worker.run_once(timeout_s=1.0)
+            except Exception:
+                # The bus or the store is away (restarting, network): unacknowledged work comes back.
+                log.exception("worker %s could not fetch; trying again", spec.label)
+                stop.wait(1.0)
         return metrics
     finally:
         if http is not None:

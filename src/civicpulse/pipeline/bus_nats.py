@@ -234,7 +234,7 @@ class JetStreamBus:
         sub = self._subscription(boundary, stage, partition)
         try:
             msgs: list[Msg] = self.call(sub.fetch(self.options.batch, timeout=timeout_s))
-        except NatsTimeout:
+        except (NatsTimeout, TimeoutError):  # nothing arrived in time (nats-py raises either)
             return []
         return [NatsDelivery(self, m) for m in msgs]
 
