@@ -12,6 +12,7 @@ from civicpulse.pipeline.stage import Stage
 from civicpulse.respond.notify import Notifier
 from civicpulse.store import Store
 from civicpulse.stories.stage import StoryStage
+from civicpulse.understand.claims.stage import ClaimStage
 from civicpulse.understand.classify.stage import ClassifyStage
 from civicpulse.understand.places import PlacesStage
 from civicpulse.understand.stage import TopicStage, UnderstandStage
@@ -25,6 +26,7 @@ def understand_stages(settings: Settings, store: Store) -> list[Stage]:
         TopicStage(store),  # watched topics
         SaveColumns(PlacesStage(), store, ("units",)),  # the city's units
         SaveColumns(ClassifyStage(), store, ("labels",)),  # sentiment, toxicity, concern, scam signals
+        ClaimStage(store),  # known false claims: suggested or linked matches, stored by the stage
     ]
 
 
