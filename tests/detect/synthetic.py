@@ -13,14 +13,41 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 START = datetime(2025, 9, 1, tzinfo=UTC)
-CHATTER = (
-    "coffee morning traffic lunch friends movie music weekend school homework game phone weather sunny "
-    "dinner family birthday party shopping market football match sleep tired happy love work office bus"
-).split()
+CHATTER = [
+    "coffee",
+    "morning",
+    "traffic",
+    "lunch",
+    "friends",
+    "movie",
+    "music",
+    "weekend",
+    "school",
+    "homework",
+    "game",
+    "phone",
+    "weather",
+    "sunny",
+    "dinner",
+    "family",
+    "birthday",
+    "party",
+    "shopping",
+    "market",
+    "football",
+    "match",
+    "sleep",
+    "tired",
+    "happy",
+    "love",
+    "work",
+    "office",
+    "bus",
+]
 EVENTS = {
-    "flood": ("en", "flood water river bridge rescue evacuate rain district road closed boats".split(), 20),
-    "ngap": ("vi", "ngập nước triều cường đường phố Thủ Đức mưa lớn xe chết máy kẹt".split(), 40),
-    "fire": ("en", "fire smoke factory explosion firefighters injured blaze warehouse sirens".split(), 58),
+    "flood": ("en", "flood water river bridge rescue evacuate rain district road closed boats", 20),
+    "ngap": ("vi", "ngập nước triều cường đường phố Thủ Đức mưa lớn xe chết máy kẹt", 40),
+    "fire": ("en", "fire smoke factory explosion firefighters injured blaze warehouse sirens", 58),
 }
 
 
@@ -38,7 +65,7 @@ def write_stream(path: Path, seed: int = 4) -> Path:
         times = [burst - timedelta(hours=rng.uniform(1, 4)) for _ in range(3)]
         times += [burst + timedelta(minutes=rng.uniform(0, 60)) for _ in range(40)]
         for when in times:
-            words = rng.sample(vocabulary, 5) + rng.sample(CHATTER, 1)
+            words = rng.sample(vocabulary.split(), 5) + rng.sample(CHATTER, 1)
             rows.append((when, lang, " ".join(words), name))
     rows.sort(key=lambda r: r[0])
     with path.open("w", encoding="utf-8") as handle:

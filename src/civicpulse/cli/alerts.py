@@ -140,7 +140,7 @@ def add(  # noqa: PLR0917 - click passes every option positionally
     click.echo(f"Recipient {recipient_id} added: {kind} {target}.")
     if kind == "webhook":
         click.echo(
-            f"Verify deliveries with the header X-Civicpulse-Signature = sha256=HMAC(secret, body); secret: {secret}"
+            f"Deliveries carry X-Civicpulse-Signature: sha256=HMAC-SHA256(secret, body); secret: {secret}"
         )
 
 
