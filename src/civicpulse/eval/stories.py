@@ -12,7 +12,7 @@ from civicpulse.eval.metrics import clustering_scores
 from civicpulse.eval.rows import Row, count_lines, read_rows
 from civicpulse.stories import Doc, StoryClusterer
 from civicpulse.understand.language import LanguageIdentifier
-from civicpulse.understand.tokens import terms
+from civicpulse.understand.tokens import LEAD_WORDS, lead, terms
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 5_000
@@ -28,7 +28,7 @@ def row_doc(row: Row, clock: float, identifier: LanguageIdentifier | None = None
     lang = row.lang or (identifier or LanguageIdentifier()).identify(text)[0]
     return Doc(
         id=row.id,
-        terms=terms(text, lang),
+        terms=terms(lead(text, LEAD_WORDS), lang),
         time=row.time.timestamp() if row.time is not None else max(clock, 0.0),
         source=row.source,
         lang=lang,
@@ -61,7 +61,6 @@ def evaluate_stories(
         "stories_gold": len(set(gold)),
         **clustering_scores(gold, predicted).as_dict(),
         "items_per_s": round(len(gold) / elapsed, 1) if elapsed > 0 else 0.0,
-        "embedded": clusterer.embedded,
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from civicpulse.stories.doc import Doc
+from civicpulse.stories.housekeeping import Shelf, centroid_cosine, fold_into
 from civicpulse.stories.story import StoryState
 from civicpulse.stories.vectors import EmbedBudget, Vector, VectorIndex
 from civicpulse.stories.weighting import TermStats
@@ -26,6 +29,7 @@ class Changes:
 
     touched: list[StoryState] = field(default_factory=list)
     dormant: list[StoryState] = field(default_factory=list)
+    merged: list[tuple[StoryState, int]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -42,6 +46,11 @@ class StoryClusterer:
     (they would start a story, or barely join one), budgeted to `embed_share` per item and `embed_per_s`.
     Such a document is also compared with the stories nearest in vector space, so a Vietnamese and an
     English item that share no term can still meet (docs/decisions/0014-embeddings.md).
+
+    Housekeeping: the last `shelf_size` dormant stories stay searchable, and an item that would start a
+    story but matches one of them at `revive_threshold` or more (no fading) revives it; every
+    `maintain_every` items, stories that grew and now have a centroid cosine of `merge_threshold` or more
+    with another are merged into the older one (the other is recorded as `merged`).
     """
 
     def __init__(
@@ -69,6 +78,9 @@ class StoryClusterer:
         embed_neighbours: int = 8,
         embed_chars: int = 400,
         embedder: Embedder | None = None,
+        shelf_size: int = 2_000,
+        revive_threshold: float = 0.35,
+        merge_threshold: float = 0.5,
     ) -> None:
         self.threshold = threshold
         self.half_life_s = half_life_s
@@ -92,6 +104,9 @@ class StoryClusterer:
         self.embed_neighbours = embed_neighbours
         self.embed_chars = embed_chars
         self.embedder = embedder
+        self.shelf_size = shelf_size
+        self.revive_threshold = revive_threshold
+        self.merge_threshold = merge_threshold
         self._reset()
 
     def _reset(self) -> None:
@@ -107,6 +122,9 @@ class StoryClusterer:
         self.vectors = VectorIndex()
         self.budget = EmbedBudget(self.embed_share, self.embed_per_s)
         self.embedded = 0
+        self.shelf = Shelf(self.shelf_size)
+        self.redirect: dict[int, int] = {}
+        self._grown: set[int] = set()
 
     # -- river's verbs -------------------------------------------------------------------------------
 
@@ -124,7 +142,7 @@ class StoryClusterer:
             self._maintain(now)
         counts = Counter(doc.terms)
         self.budget.tick()
-        original = self.stories.get(self.recent.get(doc.dup_of, 0)) if doc.dup_of else None
+        original = self.stories.get(self._current(self.recent.get(doc.dup_of, 0))) if doc.dup_of else None
         if original is not None:
             # A near-duplicate joins its original's story and adds nothing to the centroid or to distinct.
             story = original
@@ -137,15 +155,39 @@ class StoryClusterer:
                 dense = self._embed(doc)
                 if dense is not None:
                     best, score = self._best(vector, doc, now, dense)
+            if best is None or score < self.threshold:
+                best, score = self._revive(vector, now)
             story = best if best is not None and score >= self.threshold else self._start(doc, now)
             self._absorb(story, vector, doc, now, score if story is best else 0.0, dense=dense)
         story.last_seq = self.seen
+        self._grown.add(story.id)
         story.count(doc.time, doc.source, doc.platform, doc.lang, distinct=doc.dup_of is None)
         self._touched[story.id] = story
         self._remember(doc.id, story.id)
         return story.id
 
     # -- scoring -------------------------------------------------------------------------------------
+
+    def _current(self, sid: int) -> int:
+        """Follow merges: the story that absorbed `sid`, or `sid`."""
+        while sid in self.redirect:
+            sid = self.redirect[sid]
+        return sid
+
+    def _revive(self, vector: dict[str, float], now: float) -> tuple[StoryState | None, float]:
+        """Bring back the shelved dormant story this document clearly matches, if any."""
+        sid, score = self.shelf.best(vector)
+        if sid is None or score < self.revive_threshold:
+            return None, 0.0
+        story = self.shelf.take(sid)
+        story.last_seq = self.seen  # its stream clock restarts; wall-time fading is decided by the bar
+        self.stories[sid] = story
+        for term in story.weights:
+            self.index.setdefault(term, set()).add(sid)
+        if story.vector is not None:
+            self.vectors.put(sid, story.vector)
+        self._changes.history.append({"story_id": sid, "action": "revived", "at": now})
+        return story, score
 
     def _given(self, doc: Doc) -> Vector | None:
         if doc.vector is None:
@@ -266,6 +308,11 @@ class StoryClusterer:
         if len(weights) > self.max_story_terms * 3 // 2:
             for term in story.prune(self.max_story_terms):
                 self._unindex(term, story.id)
+        if doc.surface:
+            for term, _ in heapq.nlargest(16, vector.items(), key=itemgetter(1)):
+                form = doc.surface.get(term)
+                if form is not None:
+                    story.note_surface(term, form)
         if doc.title and score > story.label_score:
             story.label, story.label_score = doc.title, score
 
@@ -291,6 +338,55 @@ class StoryClusterer:
             idle += rest[: excess + self.max_stories // 10]
         for story in sorted(idle, key=lambda s: s.id):
             self.evict(story.id)
+        self._merge(now)
+
+    def _merge(self, now: float) -> None:
+        """Merge each story that grew since the last pass into an older one it has converged with."""
+        grown, self._grown = sorted(self._grown), set()
+        if self.merge_threshold <= 0.0:
+            return
+        for sid in grown:
+            story = self.stories.get(sid)
+            if story is None:
+                continue
+            partial: dict[int, float] = {}
+            for term, w in heapq.nlargest(16, story.weights.items(), key=itemgetter(1)):
+                posting = self.index.get(term, ())
+                if len(posting) <= self.max_postings:
+                    for other in posting:
+                        if other < sid:
+                            partial[other] = partial.get(other, 0.0) + w * self.stories[other].weights[term]
+            # Only the two most promising older stories get a full centroid cosine.
+            for other in sorted(partial, key=lambda o: (-partial[o], o))[:2]:
+                if centroid_cosine(story, self.stories[other]) >= self.merge_threshold:
+                    self.merge(sid, other, now)
+                    break
+
+    def merge(self, sid: int, into: int, now: float) -> None:
+        """Fold story `sid` into story `into`; `sid` goes out with the next `drain` as merged."""
+        absorbed, survivor = self.stories.pop(sid), self.stories[into]
+        rate = math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0
+        absorbed.decay_to(now, rate)
+        survivor.decay_to(now, rate)
+        for term in absorbed.weights:
+            self._unindex(term, sid)
+            if term not in survivor.weights:
+                self.index.setdefault(term, set()).add(into)
+        self.vectors.remove(sid)
+        fold_into(survivor, absorbed)
+        if len(survivor.weights) > self.max_story_terms * 3 // 2:
+            for term in survivor.prune(self.max_story_terms):
+                self._unindex(term, into)
+        if survivor.vector is not None:
+            self.vectors.put(into, survivor.vector)
+        self.redirect[sid] = into
+        if len(self.redirect) > self.recent_docs:
+            self.redirect.pop(next(iter(self.redirect)))
+        self._touched.pop(sid, None)
+        self._touched[into] = survivor
+        self._changes.merged.append((absorbed, into))
+        details = {"merged_into": into}
+        self._changes.history.append({"story_id": sid, "action": "merged", "at": now, "details": details})
 
     def evict(self, sid: int) -> None:
         """Drop a story from memory; it goes out with the next `drain` as dormant."""
@@ -300,6 +396,7 @@ class StoryClusterer:
         self.vectors.remove(sid)
         self._touched.pop(sid, None)
         self._changes.dormant.append(story)
+        self.shelf.add(story)
         self._changes.history.append({"story_id": sid, "action": "dormant", "at": self.clock})
 
     # -- persistence ---------------------------------------------------------------------------------
@@ -320,6 +417,9 @@ class StoryClusterer:
             "seen": self.seen,
             "recent": list(self.recent.items()),
             "embed_tokens": self.budget.tokens,
+            "shelf": self.shelf.to_state(),
+            "redirect": list(self.redirect.items()),
+            "grown": sorted(self._grown),
         }
 
     def load_state(self, state: dict[str, Any], stories: list[StoryState]) -> None:
@@ -331,6 +431,9 @@ class StoryClusterer:
         self.seen = int(state["seen"])
         self.recent = OrderedDict((str(k), int(v)) for k, v in state["recent"])
         self.budget.tokens = float(state.get("embed_tokens", 0.0))
+        self.shelf.load_state(state.get("shelf", []))
+        self.redirect = {int(k): int(v) for k, v in state.get("redirect", [])}
+        self._grown = {int(s) for s in state.get("grown", [])}
         for story in sorted(stories, key=lambda s: s.id):
             self.stories[story.id] = story
             for term in story.weights:

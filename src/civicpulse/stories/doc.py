@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -21,3 +21,5 @@ class Doc:
     dup_of: str | None = None
     text: str = ""
     """What the embedding tier embeds (title and lead); empty keeps the document lexical."""
+    surface: Mapping[str, str] | None = None
+    """Accented form of folded terms (`tokens.terms_surface`), so key phrases keep their diacritics."""

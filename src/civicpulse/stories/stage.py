@@ -12,7 +12,7 @@ from civicpulse.store.stories import StoryTables, at
 from civicpulse.stories.clusterer import Changes, StoryClusterer
 from civicpulse.stories.doc import Doc
 from civicpulse.stories.story import StoryState
-from civicpulse.understand.tokens import terms
+from civicpulse.understand.tokens import LEAD_WORDS, lead, terms_surface
 
 LABEL_CHARS = 160
 
@@ -42,9 +42,10 @@ def item_doc(item: Item, clock: float = 0.0) -> Doc:
     text = enrichment.analysis_text or "\n".join(t for t in (item.title, item.text) if t)
     when = item.published_at or item.collected_at
     vector = enrichment.features.get("embedding")
+    found, surface = terms_surface(lead(text, LEAD_WORDS), lang, surface=True)
     return Doc(
         id=str(item.id) if item.id is not None else item.key,
-        terms=terms(text, lang),
+        terms=found,
         time=when.timestamp() if when is not None else max(clock, 0.0),
         source="" if item.source_id is None else str(item.source_id),
         lang=lang,
@@ -52,6 +53,8 @@ def item_doc(item: Item, clock: float = 0.0) -> Doc:
         platform=item.platform,
         vector=vector if isinstance(vector, list) else None,
         dup_of=None if enrichment.dup_of is None else str(enrichment.dup_of),
+        text=text,
+        surface=surface,
     )
 
 
@@ -61,7 +64,11 @@ def save(clusterer: StoryClusterer, tables: StoryTables, assignments: Sequence[t
     `assignments` (item id, story id) join the same transaction (the distributed story stage's marks).
     """
     changes = clusterer.drain()
-    rows = [_row(s, "active") for s in changes.touched] + [_row(s, "dormant") for s in changes.dormant]
+    # Later states win: a story that went dormant and was revived in the same batch is active.
+    latest = {s.id: _row(s, "dormant") for s in changes.dormant}
+    latest.update({s.id: _row(s, "merged", into) for s, into in changes.merged})
+    latest.update({s.id: _row(s, "active") for s in changes.touched})
+    rows = [latest[sid] for sid in sorted(latest)]
     history = [{**h, "at": at(h["at"]), "details": h.get("details", {})} for h in changes.history]
     tables.save(rows, _buckets(changes), history, clusterer.to_state(), assignments)
 
@@ -75,7 +82,7 @@ def restore(clusterer: StoryClusterer, tables: StoryTables) -> None:
     clusterer.load_state(state, stories)
 
 
-def _row(story: StoryState, status: str) -> dict[str, Any]:
+def _row(story: StoryState, status: str, merged_into: int | None = None) -> dict[str, Any]:
     return {
         "id": story.id,
         "label": story.label,
@@ -89,14 +96,14 @@ def _row(story: StoryState, status: str) -> dict[str, Any]:
         "langs": list(story.langs),
         "units": [],
         "status": status,
-        "merged_into": None,
+        "merged_into": merged_into,
         "state": {**story.to_state(), "label": story.label, "sources": story.sources},
     }
 
 
 def _buckets(changes: Changes) -> list[dict[str, Any]]:
     rows = []
-    for story in changes.touched + changes.dormant:
+    for story in [*changes.touched, *changes.dormant, *(s for s, _ in changes.merged)]:
         for hour, (count, distinct) in sorted(story.buckets.items()):
             rows.append(
                 {"story_id": story.id, "bucket": at(hour), "items": count, "distinct_items": distinct}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_SOURCES = 100
+MAX_SURFACE = 32
 HOUR = 3600
 
 
@@ -31,6 +32,8 @@ class StoryState:
     sources: list[str] = field(default_factory=list)
     platforms: list[str] = field(default_factory=list)
     langs: list[str] = field(default_factory=list)
+    # Folded term -> accented forms seen with their counts, for the heaviest terms only (key phrases).
+    surface: dict[str, dict[str, int]] = field(default_factory=dict)
     # Not part of the saved state: per-hour deltas since the last flush (the table holds the totals).
     buckets: dict[int, list[int]] = field(default_factory=dict)
 
@@ -85,12 +88,31 @@ class StoryState:
             if value and value not in seen and len(seen) < MAX_SOURCES:
                 seen.append(value)
 
+    def note_surface(self, term: str, form: str, n: int = 1) -> None:
+        """Count one accented form of a folded term (bounded: terms that left the centroid go first)."""
+        forms = self.surface.get(term)
+        if forms is None:
+            if len(self.surface) >= MAX_SURFACE:
+                gone = [t for t in self.surface if t not in self.weights]
+                if not gone:
+                    return
+                del self.surface[gone[0]]
+            forms = self.surface[term] = {}
+        forms[form] = forms.get(form, 0) + n
+
     def key_phrases(self, n: int = 8) -> list[str]:
-        """Return the heaviest centroid terms, bigrams first since they read as phrases."""
+        """Return the heaviest centroid terms, bigrams first, each in its most frequent accented form."""
         ranked = sorted(self.weights.items(), key=lambda kv: (-kv[1], kv[0]))
-        phrases = [t.replace("_", " ") for t, _ in ranked if "_" in t][: n // 2]
-        words = [t for t, _ in ranked if "_" not in t and not any(t in p.split() for p in phrases)]
-        return phrases + words[: n - len(phrases)]
+        phrases = [t for t, _ in ranked if "_" in t][: n // 2]
+        parts = {part for p in phrases for part in p.split("_")}
+        words = [t for t, _ in ranked if "_" not in t and t not in parts]
+        return [self._surface(t) for t in phrases + words[: n - len(phrases)]]
+
+    def _surface(self, term: str) -> str:
+        forms = self.surface.get(term)
+        if not forms:
+            return term.replace("_", " ")
+        return max(forms.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
     def to_state(self) -> dict[str, Any]:
         """Return everything needed to resume this story, JSON-ready (floats round-trip exactly)."""
@@ -101,6 +123,7 @@ class StoryState:
             "mass": self.mass,
             "vector": self.vector,
             "vectors": self.vectors,
+            "surface": self.surface,
             "label_score": self.label_score,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
@@ -122,5 +145,8 @@ class StoryState:
             vector=None if state.get("vector") is None else [float(v) for v in state["vector"]],
             vectors=int(state.get("vectors", 1 if state.get("vector") is not None else 0)),
             label_score=float(state["label_score"]),
+            surface={
+                str(t): {str(f): int(n) for f, n in v.items()} for t, v in state.get("surface", {}).items()
+            },
             **counts,
         )

@@ -17,6 +17,8 @@ from civicpulse.understand.language import LanguageIdentifier, LanguageOptions
 from civicpulse.understand.topics import TopicMatcher
 from civicpulse.understand.vietnamese import analyse
 
+LANGUAGE_CHARS = 1_000
+
 
 @dataclass(frozen=True)
 class UnderstandOptions:
@@ -49,7 +51,8 @@ class UnderstandStage:
             self.rebuild()
         text = f"{item.title}\n{item.text}" if item.title and item.title not in item.text else item.text
         analysis = analyse(text, normalised=True)
-        lang, score = self.identifier.identify(text)
+        # The first thousand characters tell the language as well as the whole article, at a fraction.
+        lang, score = self.identifier.identify(text[:LANGUAGE_CHARS])
         dup_of = None
         if item.id is not None:
             dup_of = self.dedup.check(item.id, analysis.text, item.published_at or item.collected_at)

@@ -13,6 +13,20 @@ from civicpulse.understand.text import fold
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+\.\w+")
 _VI_LANGS = frozenset({"vi", ""})
+LEAD_WORDS = 200
+"""Words of an article's title and lead that its terms come from (KTLAB B-cubed .943 against .942 whole)."""
+
+
+def lead(text: str, max_words: int) -> str:
+    """Return the first `max_words` whitespace-separated words of `text` (all of it when shorter).
+
+    Terms and near-duplicates of a long article are taken from its title and lead: the first few hundred
+    words decide the story, and the rest costs time in every stage (docs/decisions/0014-embeddings.md).
+    """
+    if max_words <= 0 or len(text) < max_words * 4:
+        return text
+    parts = text.split(maxsplit=max_words)
+    return text if len(parts) <= max_words else " ".join(parts[:max_words])
 
 
 def words(text: str) -> list[str]:
@@ -22,23 +36,31 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str, lang: str) -> list[str]:
+    return terms_surface(text, lang)[0]
+
+
+def terms_surface(text: str, lang: str, *, surface: bool = False) -> tuple[list[str], dict[str, str]]:
     """Return lexical terms: Vietnamese folded syllables and `a_b` bigrams, else words without stop words.
 
     Vietnamese (and unknown-language) text gives folded syllable unigrams plus bigrams of adjacent
     non-stop syllables, since most Vietnamese words are two syllables; English and other languages give
     lower-case words without English stop words. Pass `Enrichment.analysis_text` when there is one.
+    With `surface`, also return the accented form of each folded Vietnamese term that has one (key phrases
+    are shown in it).
     """
     text = unicodedata.normalize("NFC", text).lower()
     if "http" in text or "www" in text or "@" in text or "#" in text:
         text = _NOISE.sub(" ", text)
     tokens = _WORD.findall(text)
     if lang in _VI_LANGS:
-        return _vietnamese_terms(tokens, _WORD.findall(fold(text)))
+        return _vietnamese_terms(tokens, _WORD.findall(fold(text)), surface)
     english = stopwords.ENGLISH
-    return [t for t in tokens if t not in english and (len(t) > 1 or t.isdigit())]
+    return [t for t in tokens if t not in english and (len(t) > 1 or t.isdigit())], {}
 
 
-def _vietnamese_terms(tokens: list[str], folded: list[str]) -> list[str]:
+def _vietnamese_terms(
+    tokens: list[str], folded: list[str], surface: bool
+) -> tuple[list[str], dict[str, str]]:
     """Return unigrams then bigrams; a stop word drops out and breaks the bigram chain."""
     if len(folded) != len(tokens):  # a stray combining mark split a word; fold word by word instead
         folded = [fold(t) for t in tokens]
@@ -47,4 +69,14 @@ def _vietnamese_terms(tokens: list[str], folded: list[str]) -> list[str]:
     kept = [None if t in stop or (f in stop_folded and t == f) else f for t, f in pairs]
     unigrams = [t for t in kept if t is not None]
     bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(kept) if a is not None and b is not None]
-    return unigrams + bigrams
+    forms: dict[str, str] = {}
+    if surface:
+        for i, (token, key) in enumerate(zip(tokens, kept, strict=True)):
+            if key is None:
+                continue
+            if token != key:
+                forms.setdefault(key, token)
+            after = kept[i + 1] if i + 1 < len(kept) else None
+            if after is not None and (token != key or tokens[i + 1] != after):
+                forms.setdefault(f"{key}_{after}", f"{token} {tokens[i + 1]}")
+    return unigrams + bigrams, forms

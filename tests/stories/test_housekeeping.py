@@ -1,0 +1,82 @@
+"""Housekeeping: dormant stories revive on a clear match, converging stories merge, phrases keep accents."""
+
+from __future__ import annotations
+
+import json
+
+from civicpulse.stories import Doc, StoryClusterer
+from civicpulse.understand.tokens import terms_surface
+
+DAY = 86_400.0
+
+
+def doc(doc_id: str, text: str, time: float = 0.0, **fields: object) -> Doc:
+    return Doc(id=doc_id, terms=text.split(), time=time, **fields)  # type: ignore[arg-type]
+
+
+def test_a_dormant_story_revives_on_a_clear_match() -> None:
+    clusterer = StoryClusterer(idle_horizon_s=DAY, maintain_every=2)
+    old = clusterer.learn_one(doc("1", "flood thu duc canal tide pump", time=0.0))
+    clusterer.learn_one(doc("2", "metro line ticket price", time=2 * DAY))
+    assert old not in clusterer.stories
+    assert clusterer.learn_one(doc("3", "flood thu duc canal tide pump", time=40 * DAY)) == old
+    assert clusterer.stories[old].items == 2
+    history = [h["action"] for h in clusterer.drain().history if h["story_id"] == old]
+    assert history == ["created", "dormant", "revived"]
+
+
+def test_a_loose_match_does_not_revive() -> None:
+    clusterer = StoryClusterer(idle_horizon_s=DAY, maintain_every=2)
+    old = clusterer.learn_one(doc("1", "flood thu duc canal tide pump", time=0.0))
+    clusterer.learn_one(doc("2", "metro line ticket price", time=2 * DAY))
+    assert clusterer.learn_one(doc("3", "flood school exam grade class", time=40 * DAY)) != old
+
+
+def test_converging_stories_merge_into_the_older_one() -> None:
+    clusterer = StoryClusterer(threshold=0.9, merge_threshold=0.5, maintain_every=4)
+    first = clusterer.learn_one(doc("1", "flood canal tide pump dyke"))
+    second = clusterer.learn_one(doc("2", "flood canal tide pump road"))
+    assert first != second
+    clusterer.learn_one(doc("3", "school exam grade"))
+    clusterer.learn_one(doc("4", "metro ticket price"))
+    assert second not in clusterer.stories
+    survivor = clusterer.stories[first]
+    assert survivor.items == 2 and survivor.distinct == 2
+    changes = clusterer.drain()
+    assert [(s.id, into) for s, into in changes.merged] == [(second, first)]
+    merges = [h for h in changes.history if h["action"] == "merged"]
+    assert [(h["story_id"], h["details"]) for h in merges] == [(second, {"merged_into": first})]
+    # A copy of an item of the absorbed story follows it into the survivor.
+    assert clusterer.learn_one(doc("5", "x", dup_of="2")) == first
+
+
+def test_key_phrases_keep_their_diacritics() -> None:
+    clusterer = StoryClusterer()
+    text = "Cấp sổ đỏ cho người dân"
+    found, surface = terms_surface(text, "vi", surface=True)
+    sid = clusterer.learn_one(Doc(id="1", terms=found, time=0.0, surface=surface))
+    phrases = clusterer.stories[sid].key_phrases()
+    assert "cấp sổ" in phrases and "người dân" in phrases
+    assert not any(p.isascii() for p in phrases if p != "cho")
+
+
+def test_shelf_and_merges_survive_a_restart() -> None:
+    texts = ["flood canal tide", "metro ticket price", "flood canal tide", "school exam", "flood canal"]
+    built = [doc(str(i), t, time=i * DAY) for i, t in enumerate(texts * 4)]
+
+    def fresh() -> StoryClusterer:
+        return StoryClusterer(idle_horizon_s=1.5 * DAY, maintain_every=3)
+
+    whole = fresh()
+    expected = [whole.learn_one(d) for d in built]
+    first = fresh()
+    got = [first.learn_one(d) for d in built[:9]]
+    state = json.loads(json.dumps(first.to_state()))
+    stories = [
+        type(s).from_state(s.id, json.loads(json.dumps(s.to_state())), label=s.label, items=s.items)
+        for s in first.stories.values()
+    ]
+    second = fresh()
+    second.load_state(state, stories)
+    got += [second.learn_one(d) for d in built[9:]]
+    assert got == expected
