@@ -123,7 +123,7 @@ def test_the_response_loop(
         # → a clarification is published
         form = {
             "title_vi": "Thông tin chính thức về ngập ở phường Thủ Đức",
-            "body_vi": "Nước đã rút; trường học vẫn mở cửa bình thường. Tin trường học đóng cửa là sai sự thật.",
+            "body_vi": "Nước đã rút; trường học vẫn mở cửa. Tin trường học đóng cửa là sai sự thật.",
             "title_en": "",
             "body_en": "",
             "claims": "false | Trường học ở phường Thủ Đức đóng cửa vì ngập | https://social.example/p/1",

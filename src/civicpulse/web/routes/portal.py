@@ -67,7 +67,12 @@ def portal_list_page(request: Request, *, store: StoreDep, pages: PagesDep) -> H
     query = request.query_params.get("q", "")[:200]
     found = ClarificationTables(store).find(query=query)
     return pages.render(
-        request, "portal_list.html", data=found, query=query, api_url="/api/portal/clarifications"
+        request,
+        "portal_list.html",
+        data=found,
+        query=query,
+        active="portal",
+        api_url="/api/portal/clarifications",
     )
 
 
@@ -86,7 +91,7 @@ def portal_feed(store: StoreDep, settings: SettingsDep) -> Response:
     )
 
 
-@router.get("/portal/{clarification_id}", include_in_schema=False)
+@router.get("/portal/{clarification_id:int}", include_in_schema=False)
 def portal_page_view(
     request: Request,
     clarification_id: int,
@@ -99,12 +104,13 @@ def portal_page_view(
     try:
         data = portal_page(store, settings, desk, published(store, clarification_id))
     except HTTPException:
-        return pages.render(request, "not_found.html", status_code=404, api_url="")
+        return pages.render(request, "not_found.html", status_code=404, active="portal", api_url="")
     json_ld = json.dumps(data.claim_reviews, ensure_ascii=False).replace("</", "<\\/")
     return pages.render(
         request,
         "portal_page.html",
         data=data,
+        active="portal",
         json_ld=json_ld,
         api_url=f"/api/portal/clarifications/{clarification_id}",
     )
