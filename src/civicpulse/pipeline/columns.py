@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from civicpulse.models import Enrichment, Item
 from civicpulse.pipeline.stage import Stage
 from civicpulse.store import Store
@@ -24,6 +26,13 @@ class SaveColumns:
         if result.id is not None:
             self._pending.append((result.id, result.enrichment))
         return result
+
+    def process_many(self, items: Sequence[Item]) -> list[Item]:
+        """Run the wrapped stage's batch path (or its `process` item by item) and remember the results."""
+        many = getattr(self.stage, "process_many", None)
+        results: list[Item] = many(items) if many is not None else [self.stage.process(i) for i in items]
+        self._pending.extend((r.id, r.enrichment) for r in results if r.id is not None)
+        return results
 
     def flush(self) -> None:
         """Flush the wrapped stage, then store the batch's columns in one write."""
