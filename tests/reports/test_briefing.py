@@ -42,9 +42,7 @@ def test_city_and_unit_briefings(settings: Settings, store: Store) -> None:
     elsewhere = build(store, DAY, "26734", now=datetime(2025, 10, 3, 1, tzinfo=UTC))
     assert elsewhere.new_cases == () and elsewhere.stories == ()
     html = to_html(city)
-    assert (
-        "<svg" in html and "Ngập sâu ở phường Thủ Đức" in html and "http" not in html.split("<body>")[1][:0]
-    )
+    assert "<svg" in html and "Ngập sâu ở phường Thủ Đức" in html
     pdf = to_pdf(unit)
     assert pdf.startswith(b"%PDF")
 
