@@ -91,9 +91,6 @@ class Settings(BaseSettings):
         ["application/pdf", "image/jpeg", "image/png", "image/webp", "text/plain"],
         description="Content types accepted as case attachments (checked against the file's first bytes).",
     )
-    smtp_host: str = Field("", description="SMTP server that sends e-mail notices; empty sends none.")
-    smtp_port: int = Field(25, description="Port of the SMTP server.")
-    smtp_from: str = Field("civicpulse@localhost", description="Sender address of e-mail notices.")
     telegram_bot_token: str = Field(
         "", description="Token of the collaborators' Telegram bot; empty turns the bot off."
     )

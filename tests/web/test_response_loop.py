@@ -26,6 +26,7 @@ from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.reports.briefing import CITY_ZONE
 from civicpulse.reports.schedule import DailyJobs, write_briefing
 from civicpulse.respond.desk import ResponseDesk
+from civicpulse.respond.notify import SMTP_CHECKPOINT
 from civicpulse.store import Store
 from civicpulse.web.app import create_app
 from tests.respond.conftest import THU_DUC, replay_flood
@@ -77,14 +78,15 @@ def test_the_response_loop(
     inbox, port = smtp
     settings = settings.model_copy(
         update={
-            "smtp_host": "127.0.0.1",
-            "smtp_port": port,
             "portal_subscribers": ["mailto:press@example.vn"],
             "briefing_subscribers": ["mailto:leaders@example.vn"],
             "portal_min_count": 5,
         }
     )
     store, now = sqlite_store, datetime.now(UTC).replace(microsecond=0)
+    store.save_checkpoint(
+        SMTP_CHECKPOINT, {"host": "127.0.0.1", "port": port, "sender": "civicpulse@example.vn"}
+    )
     pipeline = lay_pipe(settings, store)
     clock = Clock(now)
     desk = ResponseDesk(settings, store, pipeline, clock=clock)

@@ -20,14 +20,15 @@ from civicpulse.respond.cases import Cases
 from civicpulse.respond.clarifications import Clarifications, parse_claims, parse_sources
 from civicpulse.respond.impact import Impact, measure
 from civicpulse.respond.notices import Notifier
+from civicpulse.respond.notify import smtp_options
 from civicpulse.respond.sending import ContactSender
 from civicpulse.respond.units import Directory
 from civicpulse.store import Store
 
 
-def default_notifier(settings: Settings, client: httpx.Client | None = None) -> Notifier:
-    """E-mail and webhooks through the configured SMTP server and an httpx client."""
-    return ContactSender(settings.smtp_host, settings.smtp_port, settings.smtp_from, client)
+def default_notifier(store: Store) -> Notifier:
+    """E-mail and webhooks through the alerts' SMTP server (`civicpulse recipients smtp`) and sender."""
+    return ContactSender(smtp_options(store))
 
 
 class ResponseDesk:
@@ -46,7 +47,7 @@ class ResponseDesk:
         self.settings = settings
         self.store = store
         self.clock = clock
-        self.notifier = notifier or default_notifier(settings)
+        self.notifier = notifier or default_notifier(store)
         self.cases = Cases(store, settings, self.notifier, clock)
         self.field = FieldReports(store, settings, pipeline)
         self.clarifications = Clarifications(store, settings, self.notifier)
