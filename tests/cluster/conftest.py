@@ -72,7 +72,7 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
     return {"CIVICPULSE_DATA_DIR": str(tmp_path / "data"), "CIVICPULSE_CONFIG": str(tmp_path / "none.toml")}
 
 
-def write_stream(path: Path, demo: int = 160, synthetic: int = 6) -> Path:
+def write_stream(path: Path, demo: int = 100, synthetic: int = 4) -> Path:
     """Write a small mixed stream (Vietnamese news, made-up-word stories) in the evaluation format."""
     rows = [
         {"id": f"d{n}", "title": r["title"], "text": r["lede"], "time": r["time"]}
