@@ -142,13 +142,19 @@ class Settings(BaseSettings):
     login_address_max_failures: int = Field(
         20, description="Failed logins from one client address before that address is locked for a while."
     )
-    login_lockout_s: float = Field(60.0, description="First lockout after too many failed logins, in seconds.")
-    login_lockout_max_s: float = Field(3600.0, description="Longest lockout after repeated failures, in seconds.")
+    login_lockout_s: float = Field(
+        60.0, description="First lockout after too many failed logins, in seconds."
+    )
+    login_lockout_max_s: float = Field(
+        3600.0, description="Longest lockout after repeated failures, in seconds."
+    )
     login_window_s: float = Field(
         900.0, description="Failed logins older than this many seconds no longer count toward a lockout."
     )
     password_min_length: int = Field(10, description="Shortest password a user may choose.")
-    argon2_time_cost: int = Field(3, description="Argon2id passes per password hash (raise to slow attackers).")
+    argon2_time_cost: int = Field(
+        3, description="Argon2id passes per password hash (raise to slow attackers)."
+    )
     argon2_memory_kib: int = Field(65536, description="Argon2id memory per password hash, in KiB.")
 
     @classmethod
