@@ -227,21 +227,23 @@ class StoryClusterer:
                 continue
             for sid in posting:
                 partial[sid] = partial.get(sid, 0.0) + w * stories[sid].weights[term]
-        ranked = sorted(
-            ((dot / math.sqrt(stories[sid].norm2), -sid, dot) for sid, dot in partial.items()), reverse=True
+        # Same order as a full sort, without sorting the thousands of candidates common words bring.
+        ranked = heapq.nlargest(
+            self.max_candidates,
+            ((dot / math.sqrt(stories[sid].norm2), -sid, dot) for sid, dot in partial.items()),
         )
         dense_room = self.vector_weight if dense is not None else 0.0
         if dense is not None and len(self.vectors):
             # Stories near in vector space join the lexical candidates (another language shares no term).
             near = [sid for sid, _ in self.vectors.search(dense, self.embed_neighbours) if sid not in partial]
             if near:
-                ranked = ranked[: self.max_candidates] + [(0.0, -sid, self._dot(vector, sid)) for sid in near]
+                ranked += [(0.0, -sid, self._dot(vector, sid)) for sid in near]
                 exact = False  # the bound no longer holds for the appended candidates
         if not ranked:
             return None, 0.0
         best: StoryState | None = None
         best_score = -math.inf
-        for cosine, negative_id, partial_dot in ranked[: self.max_candidates + self.embed_neighbours]:
+        for cosine, negative_id, partial_dot in ranked:
             # Fading only lowers a score, so once the cosine bound cannot win, no later candidate can.
             if exact and (1.0 - dense_room) * cosine + dense_room <= best_score:
                 break
