@@ -141,9 +141,7 @@ def test_the_response_loop(
         # → the portal page, its ClaimReview JSON-LD and the Atom feed parse back
         page = public.get(f"/portal/{clarification_id}")
         assert page.status_code == 200
-        assert "pseudonym" not in page.text and "a_" not in re.sub(
-            r"<script.*?</script>", "", page.text, flags=re.S
-        )
+        assert not re.search(r"a_[0-9a-f]{20}", page.text)  # no author pseudonym on the public page
         (review,) = json.loads(JSON_LD.search(page.text).group(1))  # type: ignore[union-attr]
         assert review["@type"] == "ClaimReview" and review["reviewRating"]["ratingValue"] == 1
         assert review["claimReviewed"].startswith("Trường học")
