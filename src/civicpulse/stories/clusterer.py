@@ -77,6 +77,7 @@ class StoryClusterer:
         embed_band: float = 0.06,
         embed_neighbours: int = 8,
         embed_chars: int = 400,
+        cross_lingual_cosine: float = 0.85,
         embedder: Embedder | None = None,
         shelf_size: int = 2_000,
         revive_threshold: float = 0.35,
@@ -103,6 +104,7 @@ class StoryClusterer:
         self.embed_band = embed_band
         self.embed_neighbours = embed_neighbours
         self.embed_chars = embed_chars
+        self.cross_lingual_cosine = cross_lingual_cosine
         self.embedder = embedder
         self.shelf_size = shelf_size
         self.revive_threshold = revive_threshold
@@ -251,7 +253,7 @@ class StoryClusterer:
             dot = partial_dot
             if not exact and cosine > 0.0:
                 dot = self._dot(vector, story.id)
-            score = self._score(story, dot, now, dense)
+            score = self._score(story, dot, now, dense, doc.lang)
             if score > best_score:
                 best, best_score = story, score
         return best, best_score
@@ -260,13 +262,19 @@ class StoryClusterer:
         weights = self.stories[sid].weights
         return sum(w * weights.get(t, 0.0) for t, w in vector.items())
 
-    def _score(self, story: StoryState, dot: float, now: float, dense: Vector | None = None) -> float:
+    def _score(
+        self, story: StoryState, dot: float, now: float, dense: Vector | None = None, lang: str = ""
+    ) -> float:
         """Blend lexical and dense similarity, then fade by how long the story has been idle."""
         score = dot / math.sqrt(story.norm2) if story.norm2 > 0.0 else 0.0
         mean = self.vectors.get(story.id) if dense is not None else None
         if dense is not None and mean is not None and self.vector_weight > 0.0:
-            similarity = max(0.0, (float(mean @ dense) - self.vector_floor) / (1.0 - self.vector_floor))
+            cosine = float(mean @ dense)
+            similarity = max(0.0, (cosine - self.vector_floor) / (1.0 - self.vector_floor))
             score = (1.0 - self.vector_weight) * score + self.vector_weight * similarity
+            if lang and story.langs and lang not in story.langs and cosine >= self.cross_lingual_cosine:
+                # Translations score below same-language hard negatives, so another language has its own bar.
+                score = max(score, self.threshold + cosine - self.cross_lingual_cosine)
         # Two clocks: wall time, and how many items arrived since the story last grew (stream time).
         halvings = 0.0
         if self.idle_half_life_s > 0.0:
