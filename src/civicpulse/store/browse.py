@@ -1,0 +1,171 @@
+"""Stories and items by page with the dashboard's filters (time, topic, unit, source kind, language, tone).
+
+Both lists are read by keyset: stories by (last seen, id), search results by id, newest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Float, String, and_, cast, exists, func, or_, select, text
+
+from civicpulse.models import Item, Story
+from civicpulse.store.dashboard import harmful, item_time, sentiment_label
+from civicpulse.store.schema import cases, enrichments, item_topics, items, sources, stories
+from civicpulse.store.store import _item, _item_select
+from civicpulse.store.stories import _story
+from civicpulse.understand.text import fold
+
+if TYPE_CHECKING:
+    from civicpulse.store.store import Store
+
+SENTIMENTS = ("negative", "neutral", "positive")
+# A story "is" negative (or positive...) when at least this share of its labelled items is.
+SENTIMENT_SHARE = 0.4
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the stories list and search narrow by; empty fields do not filter."""
+
+    since: datetime | None = None
+    topic_id: int | None = None
+    unit: str = ""
+    source_kind: str = ""
+    lang: str = ""
+    sentiment: str = ""
+    harm: bool = False
+    has_case: bool | None = None
+
+
+def _json_has(column: Any, dialect: str, value: str, *, like: bool = False) -> Any:
+    """Whether a JSON list column holds `value` (or, with `like`, an element containing it)."""
+    function = func.json_each if dialect == "sqlite" else func.json_array_elements_text
+    elements = function(column).table_valued("value")
+    element = cast(elements.c.value, String)
+    condition = element.like(f"%{value}%") if like else element == value
+    return exists(select(1).select_from(elements).where(condition))
+
+
+def _kind_source_ids(store: Store, kind: str) -> list[str]:
+    with store.engine.connect() as conn:
+        return [str(i) for i in conn.execute(select(sources.c.id).where(sources.c.kind == kind)).scalars()]
+
+
+def story_conditions(store: Store, f: Filters) -> list[Any]:
+    """SQL conditions on `stories` for the filters."""
+    where: list[Any] = []
+    in_story = enrichments.c.story_id == stories.c.id
+    if f.since is not None:
+        where.append(stories.c.last_seen >= f.since)
+    if f.topic_id is not None:
+        where.append(
+            exists(
+                select(1)
+                .select_from(enrichments.join(item_topics, item_topics.c.item_id == enrichments.c.item_id))
+                .where(in_story, item_topics.c.topic_id == f.topic_id)
+            )
+        )
+    if f.unit:
+        # Story units keep only clear places; items also name ambiguous ones (`a|b`), which count too.
+        where.append(
+            or_(
+                _json_has(stories.c.units, store.dialect, f.unit),
+                exists(select(1).where(in_story, cast(enrichments.c.units, String).like(f"%{f.unit}%"))),
+            )
+        )
+    if f.source_kind:
+        ids = _kind_source_ids(store, f.source_kind)
+        function = func.json_each if store.dialect == "sqlite" else func.json_array_elements_text
+        elements = function(stories.c.source_ids).table_valued("value")
+        where.append(
+            exists(select(1).select_from(elements).where(cast(elements.c.value, String).in_(ids or ["-"])))
+        )
+    if f.lang:
+        where.append(_json_has(stories.c.langs, store.dialect, f.lang))
+    if f.sentiment:
+        share = (
+            select(func.avg(cast(sentiment_label() == f.sentiment, Float)))
+            .where(in_story, sentiment_label().is_not(None))
+            .scalar_subquery()
+        )
+        where.append(share >= SENTIMENT_SHARE)
+    if f.harm:
+        where.append(exists(select(1).where(in_story, harmful())))
+    if f.has_case is not None:
+        with_case = exists(select(1).where(cases.c.story_id == stories.c.id))
+        where.append(with_case if f.has_case else ~with_case)
+    return where
+
+
+def story_page(
+    store: Store, f: Filters, *, after: tuple[datetime, int] | None = None, limit: int = 50
+) -> list[Story]:
+    """Stories newest first (by last seen) matching the filters, after the cursor (last seen, id)."""
+    query = (
+        select(stories)
+        .where(stories.c.status != "merged", stories.c.last_seen.is_not(None), *story_conditions(store, f))
+        .order_by(stories.c.last_seen.desc(), stories.c.id.desc())
+        .limit(limit)
+    )
+    if after is not None:
+        at, story_id = after
+        query = query.where(
+            or_(stories.c.last_seen < at, and_(stories.c.last_seen == at, stories.c.id < story_id))
+        )
+    with store.engine.connect() as conn:
+        return [_story(r._mapping) for r in conn.execute(query)]
+
+
+def item_conditions(store: Store, f: Filters) -> list[Any]:
+    """SQL conditions on `items` (joined to `enrichments` and `sources`) for the filters."""
+    where: list[Any] = []
+    if f.since is not None:
+        where.append(item_time() >= f.since)
+    if f.topic_id is not None:
+        where.append(
+            exists(select(1).where(item_topics.c.item_id == items.c.id, item_topics.c.topic_id == f.topic_id))
+        )
+    if f.unit:
+        where.append(cast(enrichments.c.units, String).like(f"%{f.unit}%"))
+    if f.source_kind:
+        where.append(sources.c.kind == f.source_kind)
+    if f.lang:
+        where.append(func.coalesce(enrichments.c.lang, items.c.lang) == f.lang)
+    if f.sentiment:
+        where.append(sentiment_label() == f.sentiment)
+    if f.harm:
+        where.append(harmful())
+    if f.has_case is not None:
+        with_case = exists(select(1).where(cases.c.story_id == enrichments.c.story_id))
+        where.append(with_case if f.has_case else ~with_case)
+    return where
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search, folded (diacritics off) as the index stores them."""
+    return [t for t in "".join(c if c.isalnum() else " " for c in fold(query)).split() if t]
+
+
+def search_page(
+    store: Store, query: str, f: Filters, *, before: int | None = None, limit: int = 50
+) -> list[Item]:
+    """Items matching every word of `query` and the filters, newest first (by id), below `before`."""
+    terms = search_terms(query)
+    base = _item_select().outerjoin(enrichments, enrichments.c.item_id == items.c.id)
+    conditions = item_conditions(store, f)
+    if before is not None:
+        conditions.append(items.c.id < before)
+    if terms and store.dialect == "sqlite":
+        # FTS5 hands out row ids in descending order itself, so the newest matches come first without a sort.
+        matched = text("SELECT rowid FROM items_fts WHERE items_fts MATCH :q ORDER BY rowid DESC")
+        match = " ".join(f'"{t}"' for t in terms)
+        conditions.append(items.c.id.in_(matched.bindparams(q=match).columns(rowid=items.c.id.type)))
+    elif terms:
+        vector = func.to_tsvector("simple", items.c.fold)
+        conditions.append(vector.op("@@")(func.plainto_tsquery("simple", " ".join(terms))))
+    statement = base.where(*conditions).order_by(items.c.id.desc()).limit(limit)
+    with store.engine.connect() as conn:
+        return [_item(r._mapping) for r in conn.execute(statement)]
