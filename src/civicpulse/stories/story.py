@@ -61,6 +61,7 @@ class StoryState:
         ranked = sorted(self.weights.items(), key=lambda kv: (-kv[1], kv[0]))
         self.weights = dict(ranked[:max_terms])
         self.norm2 = sum(w * w for w in self.weights.values())
+        self.surface = {t: forms for t, forms in self.surface.items() if t in self.weights}
         return [term for term, _ in ranked[max_terms:]]
 
     def add_dense(self, vector: list[float] | None) -> None:
@@ -89,14 +90,11 @@ class StoryState:
                 seen.append(value)
 
     def note_surface(self, term: str, form: str, n: int = 1) -> None:
-        """Count one accented form of a folded term (bounded: terms that left the centroid go first)."""
+        """Count one accented form of a folded term (bounded; `prune` frees the room of dropped terms)."""
         forms = self.surface.get(term)
         if forms is None:
             if len(self.surface) >= MAX_SURFACE:
-                gone = [t for t in self.surface if t not in self.weights]
-                if not gone:
-                    return
-                del self.surface[gone[0]]
+                return
             forms = self.surface[term] = {}
         forms[form] = forms.get(form, 0) + n
 
