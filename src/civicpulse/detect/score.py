@@ -19,6 +19,11 @@ WEIGHTS: dict[str, float] = {
     "void": 0.10,
     "tone": 0.05,
 }
+# Volume evidence: a primary detector fires, or a secondary one with the count model's support (alone they
+# fire on ordinary chatter: the EMM rule's weakness). Tone only adds to the score; negativity is no burst.
+PRIMARY = frozenset({"count", "velocity"})
+SECONDARY = frozenset({"window", "spread", "void"})
+SUPPORT_P = 1e-4
 # Threshold multipliers of the sensitivity presets; analysts' feedback moves a topic within them.
 PRESETS: dict[str, float] = {"low": 1.3, "normal": 1.0, "high": 0.75}
 
@@ -52,7 +57,7 @@ class Verdict:
 
 
 class HotspotScorer:
-    """Run every detector on a subject and combine them: weighted sum, a mass gate, one firing detector."""
+    """Run every detector on a subject and combine them: weighted sum, a mass gate, volume evidence."""
 
     def __init__(
         self,
@@ -90,8 +95,19 @@ class HotspotScorer:
             findings.append(detector.finding)
         total = sum(self.weights.get(f.detector, 0.0) * f.score for f in findings)
         threshold = self.threshold * multiplier
-        hot = total >= threshold and any(f.detected for f in findings)
+        hot = total >= threshold and self.triggered(findings)
         return Verdict(total, hot, tuple(findings), {"threshold": round(threshold, 3), "mass": mass})
+
+    def triggered(self, findings: list[Finding]) -> bool:
+        """Return whether a primary detector fired, or another fired with the count model's support."""
+        fired = {f.detector for f in findings if f.detected}
+        if fired & PRIMARY:
+            return True
+        if not PRIMARY & {f.detector for f in findings}:
+            return bool(fired)  # a scorer without volume detectors (the EMM reference) trusts what it has
+        count = next((f for f in findings if f.detector == "count"), None)
+        supported = count is None or float(count.details.get("p_value", 1.0)) < SUPPORT_P
+        return bool(fired & SECONDARY) and supported
 
 
 class EmmScorer(HotspotScorer):
