@@ -210,13 +210,15 @@ def write(
         "",
         "| workers | items | seconds | items/s | speed-up | worker CPU s | load average at start |",
         "|---:|---:|---:|---:|---:|---:|---:|",
-        f"| 1 | {one.items:,} | {one.seconds:.1f} | {one.rate:.0f} | 1.00x | {one.cpu:.1f} | {one.load:.1f} |",
+        f"| 1 | {one.items:,} | {one.seconds:.1f} | {one.rate:.0f} | 1.00x | {one.cpu:.1f} "
+        f"| {one.load:.1f} |",
         f"| 2 | {two.items:,} | {two.seconds:.1f} | {two.rate:.0f} | {two.rate / one.rate:.2f}x "
         f"| {two.cpu:.1f} | {two.load:.1f} |",
         "",
         "Time runs from the first publish to an empty consumer (every message processed, committed and",
         "acknowledged); workers are started and ready before it. Worker CPU per item is the same with one",
-        "or two workers (no coordination cost); the wall-clock speed-up is bounded by the cores actually free:",
+        "or two workers (no coordination cost); the wall-clock speed-up is bounded by the cores actually",
+        "free:",
         f"with a load average of {two.load:.1f} on {os.cpu_count()} cores, a second worker mostly competes",
         "with other processes. On idle cores the CPU column predicts near-linear scaling"
         f" ({1 / (two.cpu / two.items):.0f} items per CPU-second per worker).",
