@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from civicpulse.access.permissions import Permission, Role, allows
 from civicpulse.config import Settings
+from civicpulse.pipeline.workbench import Workbench
 from civicpulse.respond.desk import ResponseDesk
 from civicpulse.store import Store
 from civicpulse.web.app import create_app
@@ -50,8 +51,9 @@ def outcome(path: str, status: int, location: str) -> str:
 
 @pytest.fixture
 def app(settings: Settings, sqlite_store: Store) -> FastAPI:
-    # With the response desk, as `civicpulse run` builds it, so its routes answer rather than 503.
-    return create_app(settings, sqlite_store, desk=ResponseDesk(settings, sqlite_store))
+    # With the response desk and the workbench, as `civicpulse run` builds it, so routes answer rather than 503.
+    desk = ResponseDesk(settings, sqlite_store)
+    return create_app(settings, sqlite_store, desk=desk, workbench=Workbench(sqlite_store))
 
 
 def test_every_route_declares_who_may_use_it(app: FastAPI) -> None:

@@ -18,6 +18,7 @@ from civicpulse.config import Settings
 from civicpulse.demo import load_demo
 from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.topology import lay_pipe
+from civicpulse.pipeline.workbench import Workbench
 from civicpulse.reports.schedule import DailyJobs
 from civicpulse.respond.desk import ResponseDesk
 from civicpulse.store import Store
@@ -78,7 +79,7 @@ def serve_web(
 
     desk = desk or ResponseDesk(settings, store, pipeline)
     config = uvicorn.Config(
-        create_app(settings, store, pipeline, desk=desk),
+        create_app(settings, store, pipeline, desk=desk, workbench=Workbench(store)),
         host=host,
         port=port,
         log_level=settings.log_level.lower(),

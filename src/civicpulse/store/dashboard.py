@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, String, and_, cast, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
+from civicpulse.errors import InputError
 from civicpulse.models import Item, Topic
 from civicpulse.store.claims import ClaimMatch, _match
 from civicpulse.store.schema import (
@@ -255,10 +257,12 @@ class DashboardReads:
 
     def update_topic(self, topic_id: int, **values: Any) -> Topic | None:
         """Change a topic's name, query, category or enabled flag; None when there is no such topic."""
-        with self.store._write(), self.store.engine.begin() as conn:
-            changed = conn.execute(
-                update(topics).where(topics.c.id == topic_id).values(**values, updated_at=datetime.now(UTC))
-            ).rowcount
+        try:
+            with self.store._write(), self.store.engine.begin() as conn:
+                statement = update(topics).where(topics.c.id == topic_id)
+                changed = conn.execute(statement.values(**values, updated_at=datetime.now(UTC))).rowcount
+        except IntegrityError as exc:
+            raise InputError(f"another topic is named {values.get('name')!r}; choose another name") from exc
         return self.topic(topic_id) if changed else None
 
     def recent_texts(self, limit: int) -> list[tuple[int, str, datetime | None]]:

@@ -14,14 +14,17 @@ from civicpulse.config import Settings
 from civicpulse.errors import ConfigError
 from civicpulse.store import Store
 from civicpulse.web import auth
+from civicpulse.web.exports import Exporter
 from civicpulse.web.rendering import Pages
 from civicpulse.web.routes import (
     account,
     admin,
+    alerts,
     audit,
     cases,
     clarifications,
     field,
+    guide,
     health,
     items,
     login,
@@ -29,7 +32,11 @@ from civicpulse.web.routes import (
     portal,
     quarantine,
     reports,
+    search,
     sources,
+    stories,
+    topics,
+    units,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -42,13 +49,15 @@ def create_app(
     *,
     clock: Clock = utcnow,
     desk: object | None = None,
+    workbench: object | None = None,
 ) -> FastAPI:
     """Return the dashboard app reading `store`; JSON under /api, OpenAPI at /api/openapi.json.
 
     `pipeline` is the running pipeline, handed to actions that add items (the demo) so that its stateful
     stages see them; the app never calls a stage itself. Every route declares who may use it
     (`web.auth.require`); `clock` is injectable so tests can expire sessions and lockouts. `desk` is the
-    response desk (cases, field reports, clarifications), built by the command that starts the app.
+    response desk (cases, field reports, clarifications), built by the command that starts the app;
+    `workbench` (`pipeline.workbench.Workbench`) checks topic queries, knows the units and moves alerts.
     """
     if not settings.session_secret:
         raise ConfigError("session_secret is empty; build settings with config.with_secrets(Settings()).")
@@ -65,6 +74,8 @@ def create_app(
     app.state.store = store
     app.state.pipeline = pipeline
     app.state.desk = desk
+    app.state.workbench = workbench
+    app.state.exporter = Exporter(settings.data_dir / "exports")
     app.state.pages = Pages()
     app.state.access = AccessControl(store, settings, clock)
     auth.install(app, app.state.pages.forbidden)
@@ -72,5 +83,7 @@ def create_app(
     for module in (overview, items, sources, quarantine, health, login, account, admin, audit):
         app.include_router(module.router)
     for module in (cases, field, clarifications, reports, portal):  # the response loop (issue 8)
+        app.include_router(module.router)
+    for module in (stories, alerts, topics, units, search, guide):  # the analysts' dashboard (issue 7)
         app.include_router(module.router)
     return app

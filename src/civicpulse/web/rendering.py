@@ -11,21 +11,26 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from civicpulse.web.i18n import COOKIE, Translator, choose_language, requested_language
+from civicpulse.web.trend import sparkline
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Ho Chi Minh City keeps UTC+7 all year (no daylight saving), so a fixed offset needs no tz database.
 CITY_ZONE = timezone(timedelta(hours=7), "ICT")
 ONE_YEAR_S = 365 * 24 * 3600
-# The pages that exist, in menu order. Stories, alerts, the map, topics and cases join this list when
-# their routes are built; a link is never shown before its page exists.
+# The pages that exist, in menu order; a link is never shown before its page exists.
 NAV = (
     ("overview", "/"),
-    ("items", "/items"),
-    ("sources", "/sources"),
-    ("quarantine", "/quarantine"),
+    ("alerts", "/alerts"),
+    ("stories", "/stories"),
+    ("units", "/units"),
+    ("topics", "/topics"),
+    ("search", "/search"),
     ("cases", "/cases"),
     ("clarifications", "/clarifications"),
     ("performance", "/performance"),
+    ("sources", "/sources"),
+    ("items", "/items"),
+    ("quarantine", "/quarantine"),
 )
 
 
@@ -56,6 +61,7 @@ class Pages:
         )
         self.env.filters["localtime"] = local_time
         self.env.filters["number"] = number
+        self.env.filters["spark"] = sparkline
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """Render `name` with the translator `t`, the language, the menu and `context`."""
