@@ -45,7 +45,9 @@ class StoryClusterer:
     can change the decision: short documents, documents whose lexical score is below or near the threshold
     (they would start a story, or barely join one), budgeted to `embed_share` per item and `embed_per_s`.
     Such a document is also compared with the stories nearest in vector space, so a Vietnamese and an
-    English item that share no term can still meet (docs/decisions/0014-embeddings.md).
+    English item that share no term can still meet: a story in another language is joined when the cosine
+    reaches `cross_lingual_cosine`. A vector lifts a lexical score and never sinks it (unless
+    `dense_can_lower`): the lexical score is the sturdier one on news (docs/decisions/0014-embeddings.md).
 
     Housekeeping: the last `shelf_size` dormant stories stay searchable, and an item that would start a
     story but matches one of them at `revive_threshold` or more (no fading) revives it; every
@@ -76,12 +78,13 @@ class StoryClusterer:
         embed_short_words: int = 30,
         embed_band: float = 0.06,
         embed_neighbours: int = 8,
-        embed_chars: int = 400,
+        embed_chars: int = 1_000,
         cross_lingual_cosine: float = 0.85,
+        dense_can_lower: bool = False,
         embedder: Embedder | None = None,
         shelf_size: int = 2_000,
         revive_threshold: float = 0.35,
-        merge_threshold: float = 0.5,
+        merge_threshold: float = 0.85,
     ) -> None:
         self.threshold = threshold
         self.half_life_s = half_life_s
@@ -105,6 +108,7 @@ class StoryClusterer:
         self.embed_neighbours = embed_neighbours
         self.embed_chars = embed_chars
         self.cross_lingual_cosine = cross_lingual_cosine
+        self.dense_can_lower = dense_can_lower
         self.embedder = embedder
         self.shelf_size = shelf_size
         self.revive_threshold = revive_threshold
@@ -271,7 +275,11 @@ class StoryClusterer:
         if dense is not None and mean is not None and self.vector_weight > 0.0:
             cosine = float(mean @ dense)
             similarity = max(0.0, (cosine - self.vector_floor) / (1.0 - self.vector_floor))
-            score = (1.0 - self.vector_weight) * score + self.vector_weight * similarity
+            if not self.dense_can_lower:
+                # The lexical score is the sturdier one on news: a vector may lift it, never sink it.
+                score = max(score, (1.0 - self.vector_weight) * score + self.vector_weight * similarity)
+            else:
+                score = (1.0 - self.vector_weight) * score + self.vector_weight * similarity
             if lang and story.langs and lang not in story.langs and cosine >= self.cross_lingual_cosine:
                 # Translations score below same-language hard negatives, so another language has its own bar.
                 score = max(score, self.threshold + cosine - self.cross_lingual_cosine)
