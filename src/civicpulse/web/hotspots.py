@@ -41,11 +41,17 @@ def reason(alert: dict[str, Any], t: Translator, label: str, names: Mapping[str,
     e = alert.get("explanation") or {}
     now = int(e.get("now") or 0)
     ratio, expected = e.get("ratio"), float(e.get("expected") or 0)
+    terms = [str(term).replace("_", " ") for term in e.get("terms") or []]
+    # The most telling word reads better in one line than a story's whole first sentence.
+    what = terms[0] if terms else label
     if ratio is not None and expected >= 0.5:
-        text = t("reason.ratio", ratio=f"{float(ratio):g}", label=label)
+        text = t("reason.ratio", ratio=f"{float(ratio):g}", label=what)
     else:
-        text = t("reason.count", count=now, label=label)
-    places = [names.get(code, code) for code in alert_units(alert) if alert["subject_kind"] != "unit"]
+        text = t("reason.count", count=now, label=what)
+    if alert["subject_kind"] == "unit":
+        places = [label]
+    else:
+        places = [names.get(code, code) for code in alert_units(alert)]
     if places:
         text += " " + t("reason.in", place=places[0])
     text += " " + t("reason.last_hour")
