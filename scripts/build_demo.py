@@ -23,6 +23,10 @@ TARGET = 300
 # order and rhythm are kept, but gaps are capped (months between old stories would leave the chart empty).
 WINDOW_S = 60 * 3600
 GAP_CAP_S = 3 * 3600
+# One real theme is laid into the last 45 minutes as a hotspot, so a newcomer sees an alert and its
+# explanation: the 2021 COVID-19 wave in the city, which the corpus covers at length.
+HOTSPOT = re.compile(r"covid|dịch|phong tỏa|giãn cách|tiêm|F0", re.IGNORECASE)
+HOTSPOT_S = 45 * 60
 MAX_TITLE = 300
 MAX_LEDE = 300
 
@@ -48,7 +52,9 @@ data (`stream/dantri_2019_2021.jsonl`). Rows that mention Ho Chi Minh City are p
 {count} do); the newest other rows fill the sample up when there are too few.
 
 `civicpulse demo` loads this file as the source "Dân Trí (demo)" and shifts the times so that the stream
-ends at the moment it is loaded (each item keeps its original time in `extra.original_time`).
+ends at the moment it is loaded (each item keeps its original time in `extra.original_time`). The times are
+rearranged for the demo: gaps are capped so the stream spans 60 hours, and the rows about the COVID-19 wave
+({hot} of them) are laid into the last 45 minutes, so that the demo shows a hotspot and its alert.
 
 Built by `scripts/build_demo.py`; do not edit by hand.
 """
@@ -95,6 +101,15 @@ def offsets(times: list[datetime]) -> list[int]:
     return result
 
 
+def hotspot(rows: list[dict[str, Any]], laid: list[int]) -> list[int]:
+    """Move the rows of the hotspot theme, in their order, into the last `HOTSPOT_S` seconds."""
+    hot = [i for i, row in enumerate(rows) if HOTSPOT.search(f"{row['title']}\n{row['text']}")]
+    result = list(laid)
+    for rank, i in enumerate(hot):
+        result[i] = round(HOTSPOT_S * (len(hot) - rank) / len(hot))
+    return result
+
+
 def build(source: Path, out_dir: Path, target: int = TARGET) -> int:
     """Write the demo stream and its attribution; return the number of rows."""
     rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -102,7 +117,7 @@ def build(source: Path, out_dir: Path, target: int = TARGET) -> int:
     times = [datetime.fromisoformat(r["time"]) for r in chosen]
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = []
-    for row, offset in zip(chosen, offsets(times), strict=True):
+    for row, offset in zip(chosen, hotspot(chosen, offsets(times)), strict=True):
         record = {
             "id": row["id"],
             "title": clip(row["title"], MAX_TITLE),
@@ -116,8 +131,9 @@ def build(source: Path, out_dir: Path, target: int = TARGET) -> int:
         lines.append(json.dumps(record, ensure_ascii=False))
     (out_dir / "stream.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     city = sum(1 for r in chosen if mentions_city(r))
+    hot = sum(1 for r in chosen if HOTSPOT.search(f"{r['title']}\n{r['text']}"))
     (out_dir / "ATTRIBUTION.md").write_text(
-        ATTRIBUTION.format(count=len(chosen), city=city), encoding="utf-8"
+        ATTRIBUTION.format(count=len(chosen), city=city, hot=hot), encoding="utf-8"
     )
     return len(chosen)
 

@@ -91,7 +91,7 @@ class ClaimStage:
                 claims, self.thresholds, self._resolve_embedder(bool(claims)), self.embed_budget, old
             )
             self._version = version
-            log.info("claims: matching against %d claims", len(claims))
+            log.debug("claims: matching against %d claims", len(claims))
         return self._matcher
 
     def _resolve_embedder(self, needed: bool) -> Embedder | None:
