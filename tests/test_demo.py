@@ -43,3 +43,13 @@ def test_demo_times_end_near_now_and_keep_the_original(settings: Settings, sqlit
     assert newest.extra["original_time"].startswith("2021-")
     in_window = sqlite_store.newest_items(1000, since=newest.published_at - timedelta(hours=48))
     assert len(in_window) > len(demo_rows()) // 2
+
+
+def test_the_demo_shows_stories_and_a_hotspot_alert(settings: Settings, sqlite_store: Store) -> None:
+    from civicpulse.pipeline.topology import lay_pipe
+    from civicpulse.store.detection import DetectionTables
+    from civicpulse.store.stories import StoryTables
+
+    load_demo(settings, sqlite_store, lay_pipe(settings, sqlite_store))
+    assert StoryTables(sqlite_store).count() > 50
+    assert DetectionTables(sqlite_store).count() >= 1
