@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest bench docs clean
+.PHONY: run test lint types pytest bench docs clean chromium screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +21,18 @@ run: $(STAMP)
 	$(BIN)/civicpulse users ensure-admin
 	$(BIN)/civicpulse run
 
-## test: install dev dependencies, then lint, type-check and run the whole suite
-test: lint types pytest
+## test: install dev dependencies (and Chromium when possible), then lint, type-check and run the whole suite
+test: lint types chromium pytest
+
+# The browser tests drive Debian's chromium; without root or apt they skip (CI sets CIVICPULSE_REQUIRE_SERVICES=1).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && apt-get install -y -qq chromium; } || \
+	  echo "Chromium is not installed and cannot be installed here (needs root and apt); the browser tests will skip."
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 types: $(STAMP)
 	$(BIN)/mypy
@@ -37,6 +43,10 @@ pytest: $(STAMP)
 ## bench: measure throughput and memory; writes docs/performance.md
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## screenshots: PNGs of the main pages at desktop and phone widths into docs/screenshots (needs chromium)
+screenshots: $(STAMP) chromium
+	$(BIN)/python scripts/screenshots.py
 
 ## docs: regenerate docs/settings.md from the settings object
 docs: $(STAMP)

@@ -6,6 +6,7 @@ must run. Chromium is never downloaded: Playwright drives /usr/bin/chromium.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import threading
@@ -65,12 +66,11 @@ def chromium_path() -> str:
     return str(found)
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The app with the showcase loaded, served by uvicorn until the session ends."""
+@contextlib.contextmanager
+def serve_showcase(data: Path) -> Iterator[Served]:
+    """Serve the app with the showcase loaded (data under `data`) until the block ends."""
     import uvicorn
 
-    data = tmp_path_factory.mktemp("served")
     settings = with_secrets(
         Settings(
             data_dir=data, per_host_delay_s=0.0, argon2_time_cost=1, argon2_memory_kib=1024, _env_file=None
@@ -83,16 +83,25 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     app = create_app(settings, store, desk=ResponseDesk(settings, store), workbench=Workbench(store))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
-    thread = threading.Thread(target=server.run, name="browser-test-server", daemon=True)
+    thread = threading.Thread(target=server.run, name="showcase-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_S
     while not server.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield Served(f"http://127.0.0.1:{port}", store, ids)
-    server.should_exit = True
-    thread.join(STARTUP_S)
-    store.close()
+    try:
+        yield Served(f"http://127.0.0.1:{port}", store, ids)
+    finally:
+        server.should_exit = True
+        thread.join(STARTUP_S)
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The app with the showcase loaded, served by uvicorn until the session ends."""
+    with serve_showcase(tmp_path_factory.mktemp("served")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

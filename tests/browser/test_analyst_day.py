@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_sign_in_and_see_hotspots_with_their_reasons(page: Any) -> None:
     sign_in(page)
     hotspots = page.locator("#hotspots .hotspot")
-    assert hotspots.count() == 3
+    assert hotspots.count() >= 3  # the showcase's three, and any the detect stage raised on the demo
     assert "gấp 10.5 lần mức thường" in hotspots.first.inner_text()
     assert page.locator("svg.map path.cell").count() == 168
 
