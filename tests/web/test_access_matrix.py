@@ -51,7 +51,7 @@ def outcome(path: str, status: int, location: str) -> str:
 
 @pytest.fixture
 def app(settings: Settings, sqlite_store: Store) -> FastAPI:
-    # With the response desk and the workbench, as `civicpulse run` builds it, so routes answer rather than 503.
+    # With the response desk and the workbench, as `civicpulse run` builds it, so routes answer, not 503.
     desk = ResponseDesk(settings, sqlite_store)
     return create_app(settings, sqlite_store, desk=desk, workbench=Workbench(sqlite_store))
 
