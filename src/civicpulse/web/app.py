@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from civicpulse import __version__
@@ -40,6 +41,13 @@ from civicpulse.web.routes import (
 )
 
 STATIC = Path(__file__).parent / "static"
+
+
+async def out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    """A number too large for a date or a database integer is the caller's mistake (400), not a crash."""
+    return JSONResponse(
+        {"detail": f"A number in the request is out of range ({exc}); use a smaller one."}, 400
+    )
 
 
 def create_app(
@@ -79,6 +87,7 @@ def create_app(
     app.state.pages = Pages()
     app.state.access = AccessControl(store, settings, clock)
     auth.install(app, app.state.pages.forbidden)
+    app.add_exception_handler(OverflowError, out_of_range)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (overview, items, sources, quarantine, health, login, account, admin, audit):
         app.include_router(module.router)
