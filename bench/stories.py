@@ -280,7 +280,12 @@ def main() -> None:
     if args.million:
         print(f"Clustering {args.million:,} replayed items…", file=sys.stderr)
         million = child("million", str(args.million))
-    args.out.write_text(render(command, where, comparison, speed, million), encoding="utf-8")
+    page = render(command, where, comparison, speed, million)
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    begin, end = "<!-- understand_e2e: begin -->", "<!-- understand_e2e: end -->"
+    if begin in old and end in old:  # bench/understand_e2e.py's section is kept as it last wrote it
+        page = page.rstrip("\n") + "\n\n" + old[old.index(begin) : old.index(end) + len(end)] + "\n"
+    args.out.write_text(page, encoding="utf-8")
     print(f"Wrote {args.out}.", file=sys.stderr)
 
 

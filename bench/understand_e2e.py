@@ -2,8 +2,9 @@
 
 The chain per item: analyse -> language -> near-duplicates -> terms -> `StoryClusterer.learn_one`, with no
 store (SQLite adds the same writes to both). "before" is the chain before issue 3's throughput work: whole
-texts for language, duplicates and terms, no story housekeeping. "now" is the shipped chain: language from
-the first 1,000 characters, duplicates and terms from the title and first 200 words, revive and merges on.
+texts for language, duplicates and terms, no story housekeeping, candidates from posting lists of up to
+2,000 stories. "now" is the shipped chain: language from the first 1,000 characters, duplicates and terms
+from the title and first 200 words, revive and merges on, posting lists of up to 100 stories.
 "two processes" runs the stateless part (analyse, language, terms) in a second process and keeps the
 stateful part (duplicates, clustering) in order in this one.
 Run: .venv/bin/python bench/understand_e2e.py  (rewrites its section of docs/performance_stories.md)
@@ -40,7 +41,7 @@ def texts(path: Path, limit: int, title: bool = False) -> list[str]:
 
 def before(batch: list[str]) -> float:
     identifier, dedup = LanguageIdentifier(), Deduplicator(DedupOptions(max_words=0))
-    clusterer = StoryClusterer(merge_threshold=0.0, shelf_size=0)
+    clusterer = StoryClusterer(merge_threshold=0.0, shelf_size=0, max_postings=2_000)
     start = time.perf_counter()
     for i, text in enumerate(batch):
         analysis = analyse(text, normalised=True)

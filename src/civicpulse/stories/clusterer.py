@@ -66,7 +66,7 @@ class StoryClusterer:
         max_stories: int = 50_000,
         max_doc_terms: int = 64,
         max_story_terms: int = 200,
-        max_postings: int = 2_000,
+        max_postings: int = 100,
         max_candidates: int = 24,
         vector_weight: float = 0.5,
         vector_floor: float = 0.9,
