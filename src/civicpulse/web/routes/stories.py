@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from civicpulse.access.permissions import Permission, Principal
 from civicpulse.models import Story
 from civicpulse.store import Store
-from civicpulse.store.activity import story_unit_counts
 from civicpulse.store.browse import story_page
 from civicpulse.store.claims import ClaimTables
 from civicpulse.store.clarifications import ClarificationTables
@@ -114,7 +113,7 @@ def story_detail(
     topics = {tp.id or 0: tp.name for tp in TopicTables(store).topics()}
     alerts = [alert_out(a, t, names, topics) for a in reads.story_alerts(story_id)]
     case = ResponseTables(store).open_case_for_story(story_id)
-    counts = story_unit_counts(store, story_id)
+    counts = reads.story_units(story_id)
     return StoryDetail(
         story=StoryOut.of(story, spark_hours(store, [story], now)[story_id]),
         timeline=timeline(store, story),
