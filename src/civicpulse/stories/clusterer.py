@@ -223,13 +223,13 @@ class StoryClusterer:
         """Return the best candidate story and its score (cosine x idle penalty, dense blend)."""
         partial: dict[int, float] = {}
         index, stories = self.index, self.stories
-        exact = True
+        skipped = 0.0  # squared weight of the document's terms too common to retrieve by
         for term, w in vector.items():
             posting = index.get(term)
             if posting is None:
                 continue
             if len(posting) > self.max_postings:
-                exact = False  # too common to retrieve by; the candidates' full dot products include it
+                skipped += w * w  # the candidates' full dot products include it
                 continue
             for sid in posting:
                 partial[sid] = partial.get(sid, 0.0) + w * stories[sid].weights[term]
@@ -238,29 +238,32 @@ class StoryClusterer:
             self.max_candidates,
             ((dot / math.sqrt(stories[sid].norm2), -sid, dot) for sid, dot in partial.items()),
         )
-        dense_room = self.vector_weight if dense is not None else 0.0
+        near: list[int] = []
         if dense is not None and len(self.vectors):
             # Stories near in vector space join the lexical candidates (another language shares no term).
             near = [sid for sid, _ in self.vectors.search(dense, self.embed_neighbours) if sid not in partial]
-            if near:
-                ranked += [(0.0, -sid, self._dot(vector, sid)) for sid in near]
-                exact = False  # the bound no longer holds for the appended candidates
-        if not ranked:
-            return None, 0.0
+        dense_room = self.vector_weight if dense is not None else 0.0
+        # Cauchy-Schwarz: the skipped terms add at most the norm of their weights to a cosine.
+        slack = math.sqrt(skipped)
         best: StoryState | None = None
         best_score = -math.inf
         for cosine, negative_id, partial_dot in ranked:
             # Fading only lowers a score, so once the cosine bound cannot win, no later candidate can.
-            if exact and (1.0 - dense_room) * cosine + dense_room <= best_score:
+            bound = (1.0 - dense_room) * min(1.0, cosine + slack) + dense_room
+            if dense is not None:
+                bound = max(bound, self.threshold + 1.0 - self.cross_lingual_cosine)
+            if bound <= best_score:
                 break
             story = stories[-negative_id]
-            dot = partial_dot
-            if not exact and cosine > 0.0:
-                dot = self._dot(vector, story.id)
+            dot = partial_dot if skipped == 0.0 else self._dot(vector, story.id)
             score = self._score(story, dot, now, dense, doc.lang)
             if score > best_score:
                 best, best_score = story, score
-        return best, best_score
+        for sid in near:
+            score = self._score(stories[sid], self._dot(vector, sid), now, dense, doc.lang)
+            if score > best_score:
+                best, best_score = stories[sid], score
+        return (best, best_score) if best is not None else (None, 0.0)
 
     def _dot(self, vector: dict[str, float], sid: int) -> float:
         weights = self.stories[sid].weights
