@@ -83,3 +83,17 @@ def test_restart_from_the_store_continues_identically(store: Store) -> None:
     assert got == uninterrupted
     dormant = [s for s in StoryTables(store).recent(1000) if s.status == "dormant"]
     assert dormant, "the stream is long enough for some stories to go dormant"
+
+
+def test_a_merge_is_written_with_its_history(sqlite_store: Store) -> None:
+    stage = StoryStage(sqlite_store, StoryClusterer(threshold=0.9, merge_threshold=0.5, maintain_every=4))
+    texts = ["ngập kênh triều cường máy bơm", "ngập kênh triều cường đường phố", "giá xăng tăng", "học phí"]
+    batch = [replace(factories.item(t, title=t), id=n) for n, t in enumerate(texts, start=1)]
+    first, second, *_ = run(stage, batch)
+    tables = StoryTables(sqlite_store)
+    absorbed = tables.story(second or 0)
+    assert absorbed is not None and (absorbed.status, absorbed.merged_into) == ("merged", first)
+    assert [h["action"] for h in tables.history(second or 0)] == ["created", "merged"]
+    survivor = tables.story(first or 0)
+    assert survivor is not None and survivor.item_count == 2
+    assert any(not phrase.isascii() for phrase in survivor.key_phrases)
