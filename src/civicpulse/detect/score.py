@@ -21,9 +21,11 @@ WEIGHTS: dict[str, float] = {
 }
 # Volume evidence: a primary detector fires, or a secondary one with the count model's support (alone they
 # fire on ordinary chatter: the EMM rule's weakness). Tone only adds to the score; negativity is no burst.
+# The support asked of the count model is its own firing alpha (1e-6): with term bursts catching the early
+# trickle (`detect.bursts`), the looser 1e-4 only added chatter stories (docs/decisions/0050-detection.md).
 PRIMARY = frozenset({"count", "velocity"})
 SECONDARY = frozenset({"window", "spread", "void"})
-SUPPORT_P = 1e-4
+SUPPORT_P = 1e-6
 # Threshold multipliers of the sensitivity presets; analysts' feedback moves a topic within them.
 PRESETS: dict[str, float] = {"low": 1.3, "normal": 1.0, "high": 0.75}
 

@@ -7,16 +7,18 @@ the notifier, whose deliveries run off the pipeline's hot path.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from civicpulse.detect.alerts import AlertBook, Episode, at
+from civicpulse.detect.bursts import Burst, TermBursts
 from civicpulse.detect.chance import TermRates
-from civicpulse.detect.findings import Context
+from civicpulse.detect.findings import Context, Finding
 from civicpulse.detect.lifecycle import multiplier
-from civicpulse.detect.score import HotspotScorer
+from civicpulse.detect.score import WEIGHTS, HotspotScorer, Verdict
 from civicpulse.detect.signals import HOUR, ITEMS, Observation, Series, Subject
 from civicpulse.models import Item, ItemKind
 from civicpulse.store import Store
@@ -40,6 +42,8 @@ class DetectOptions:
     """How often (wall clock) sensitivity and answered subjects are re-read from the store."""
     terms_every_s: float = 10.0
     """How often (wall clock) the term rates are checkpointed; they change slowly."""
+    groups: bool = True
+    """Alert on groups of young stories sharing a bursting term (`detect.bursts`)."""
 
 
 class AlertSink(Protocol):
@@ -69,6 +73,11 @@ class DetectStage:
         self.on_alert = on_alert
         self.book = AlertBook()
         self.rates = TermRates()
+        self.bursts = TermBursts()
+        self.groups: dict[Subject, dict[str, None]] = {}
+        """The stories of each open group episode (ordered: first joined first)."""
+        self.alert_members: dict[tuple[Subject, float], tuple[Subject, ...]] = {}
+        """For evaluation (filled only while `on_alert` is set): the stories a group alert covered."""
         self.series: dict[Subject, Series] = {}
         self.clock = 0.0
         self._dirty: dict[Subject, Series] = {}
@@ -108,6 +117,13 @@ class DetectStage:
                 if event and self.on_alert is not None and self.tables is None:
                     self._local_ids += event == "new"
                     self.on_alert(self._local_ids, subject, now, event)
+        if self.options.groups and enrichment.story_id is not None and obs.distinct:
+            story = self.series[("story", str(enrichment.story_id))]
+            stream = self.series[STREAM].window(now, self.bursts.window_s, ITEMS)
+            for burst in self.bursts.update(
+                obs, str(enrichment.story_id), now - story.first_seen, self.rates, stream
+            ):
+                self._group(burst, now)
         if obs.distinct:
             self.rates.update(obs.terms, now)
         return item
@@ -116,6 +132,8 @@ class DetectStage:
         """Store dirty signals, new and escalated alerts and the checkpoint; hand alerts to the sink."""
         new, changed = self.book.drain()
         self.book.close_idle(self.clock)
+        for subject in [s for s in self.groups if s not in self.book.episodes]:
+            del self.groups[subject]
         self._evict()
         dirty, self._dirty = self._dirty, {}
         if self.tables is None:
@@ -141,6 +159,49 @@ class DetectStage:
                 self.on_alert(e.alert_id or 0, e.subject, e.opened_at, "new")
         if notices and self.sink is not None:
             self.sink.enqueue(notices)
+
+    def _group(self, burst: Burst, now: float) -> None:
+        """Raise or extend the alert of the young stories sharing a bursting term."""
+        subject: Subject = ("group", burst.term)
+        if subject not in self.book.episodes:
+            # The same hotspot seen through another of its terms: extend the open group holding most of it.
+            for other, stories in self.groups.items():
+                if other in self.book.episodes and 2 * sum(s in stories for s in burst.stories) >= len(
+                    burst.stories
+                ):
+                    subject = other
+                    break
+        members = self.groups.setdefault(subject, {})
+        members.update(dict.fromkeys(burst.stories))
+        series = Series(first_seen=burst.observations[0].time, last_seen=now)
+        for o in burst.observations:
+            series.add(o)
+        score = min(1.0, -math.log10(max(burst.p_value, 1e-300)) / 12.0)
+        finding = Finding(
+            "burst",
+            detected=True,
+            score=score,
+            observed=burst.observed,
+            expected=burst.expected,
+            details={"term": burst.term, "p_value": float(f"{burst.p_value:.3g}"), "stories": list(members)},
+        )
+        total = WEIGHTS["count"] * score + WEIGHTS["velocity"] * min(
+            1.0, burst.observed / (2.0 * self.bursts.min_items)
+        )
+        scope = _scope(subject, series)
+        threshold = self.scorer.threshold * multiplier(self._sensitivity.get(scope))
+        verdict = Verdict(
+            total, total >= threshold, (finding,), {"threshold": round(threshold, 3), "mass": burst.observed}
+        )
+        event = self.book.observe(subject, verdict, series, now, scope)
+        if event == "new":
+            episode = self.book.episodes[subject]
+            episode.row["explanation"]["stories"] = list(members)
+            if self.on_alert is not None:
+                self.alert_members[(subject, now)] = tuple(("story", s) for s in members)
+            if self.tables is None and self.on_alert is not None:
+                self._local_ids += 1
+                self.on_alert(self._local_ids, subject, now, event)
 
     # -- hooks ---------------------------------------------------------------------------------------
 

@@ -86,20 +86,29 @@ def evaluate_detect(path: Path, progress: Progress | None = None) -> dict[str, A
             elapsed = time.perf_counter() - started
         finally:
             store.close()
-    result = score_alerts(ours, recorder)
+    result = score_alerts(ours, recorder, stage.alert_members)
     result["items_per_s"] = round(recorder.items / elapsed, 1) if elapsed > 0 else 0.0
     result["baseline_emm"] = score_alerts(emm, recorder)
     result["repeated_ids"] = repeated
     return result
 
 
-def score_alerts(alerts: list[tuple[Subject, float]], recorder: Recorder) -> dict[str, Any]:
-    """Score alerts as EVAL.md says: detection by the first alert whose subject is mostly the event's."""
+def score_alerts(
+    alerts: list[tuple[Subject, float]],
+    recorder: Recorder,
+    covers: dict[tuple[Subject, float], tuple[Subject, ...]] | None = None,
+) -> dict[str, Any]:
+    """Score alerts as EVAL.md says: detection by the first alert whose subject is mostly the event's.
+
+    A group alert (young stories sharing a bursting term) covers several stories: `covers` names them, as
+    they were when it was raised, and all their items up to the alert's time are its story's items.
+    """
     onset = onsets(recorder)
     detected: dict[str, float] = {}
     true = 0
     for subject, t in sorted(alerts, key=lambda a: a[1]):
-        event = majority(recorder.members.get(subject, []), t)
+        parts = (covers or {}).get((subject, t), (subject,))
+        event = majority([m for part in parts for m in recorder.members.get(part, [])], t)
         if event is not None:
             true += 1
             detected.setdefault(event, t)

@@ -1,0 +1,72 @@
+"""Term bursts over young stories, the group alert they raise, and term rates across silent gaps."""
+
+from __future__ import annotations
+
+from civicpulse.detect.bursts import TermBursts
+from civicpulse.detect.chance import TermRates
+from civicpulse.detect.signals import HOUR, Observation
+from civicpulse.detect.stage import DetectStage
+from civicpulse.eval.detect import Recorder, score_alerts
+from tests.detect.helpers import T0, item
+
+
+def _warm(rates: TermRates, n: int = 1_000, t: float = T0) -> None:
+    for i in range(n):
+        rates.update(["like", "get", f"chatter{i % 50}"], t + i)
+
+
+def test_a_rare_term_shared_by_young_stories_bursts() -> None:
+    rates, bursts = TermRates(), TermBursts()
+    _warm(rates)
+    now, found = T0 + 2_000.0, []
+    for i in range(6):
+        obs = Observation(time=now + i, item_id=str(i), terms=("sinkhole", "like"))
+        found = bursts.update(obs, str(i % 3), 60.0, rates, stream_items=40)
+        rates.update(obs.terms, obs.time)
+    assert [b.term for b in found] == ["sinkhole"], "a common term stays quiet"
+    assert set(found[0].stories) == {"0", "1", "2"} and found[0].observed == 6
+
+
+def test_one_story_old_stories_and_cold_rates_do_not_burst() -> None:
+    rates, bursts = TermRates(), TermBursts()
+    for i in range(8):  # cold: the rates know nothing yet, so every term would look rare
+        obs = Observation(time=T0 + i, terms=("sinkhole",))
+        assert not bursts.update(obs, str(i % 2), 60.0, rates, stream_items=10)
+    _warm(rates)
+    bursts = TermBursts()
+    for i in range(8):
+        obs = Observation(time=T0 + 2_000 + i, terms=("flood",))
+        assert not bursts.update(obs, "7", 60.0, rates, stream_items=10), "one story is the story detectors'"
+        assert not bursts.update(obs, str(i), 10 * HOUR, rates, stream_items=10), "old stories do not count"
+
+
+def test_a_silent_gap_does_not_make_common_terms_rare() -> None:
+    rates = TermRates()
+    _warm(rates)
+    before = rates.share("like", T0 + 1_000)
+    after = rates.share("like", T0 + 1_000 + 30 * 86_400)  # a month without documents
+    assert after > 0.9 * before > 0.5
+
+
+def test_the_stage_raises_one_group_alert_scored_over_its_stories() -> None:
+    alerts: list[tuple[tuple[str, str], float]] = []
+    stage = DetectStage(None, on_alert=lambda _i, s, t, e: alerts.append((s, t)) if e == "new" else None)
+    recorder = Recorder()
+    n = 0
+    for i in range(1_200):  # two hours of background chatter, one story each, to warm the rates
+        n += 1
+        it = item(n, T0 + 6 * i, 10_000 + i, text=f"coffee morning traffic {i % 40}")
+        stage.process(it)
+        recorder.process(it)
+    start = T0 + 7_300.0
+    for i in range(8):  # a trickle over four young stories sharing a rare term
+        n += 1
+        it = item(n, start + 60 * i, 1 + i % 4, text=f"sinkhole swallowed a car on street {i}")
+        it.extra["gold"] = {"event": "e"}
+        stage.process(it)
+        recorder.process(it)
+    groups = [a for a in alerts if a[0][0] == "group"]
+    assert len(groups) == 1 and groups[0][0][1] == "sinkhole"
+    assert len(stage.alert_members[groups[0]]) >= 2
+    scored = score_alerts(groups, recorder, stage.alert_members)
+    assert scored["true_alerts"] == 1 and scored["events_detected"] == 1
