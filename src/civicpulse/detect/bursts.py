@@ -21,6 +21,8 @@ from civicpulse.detect.baselines import tail
 from civicpulse.detect.chance import TermRates
 from civicpulse.detect.signals import HOUR, Observation
 
+MAX_TERM_CHARS = 64
+
 
 @dataclass(frozen=True)
 class Burst:
@@ -77,6 +79,8 @@ class TermBursts:
         now, cutoff = obs.time, obs.time - self.window_s
         bursts = []
         for term in obs.terms:
+            if len(term) > MAX_TERM_CHARS:
+                continue  # not a word (a pasted link, a run of tags); and alerts' subject ids are bounded
             queue = self.recent.get(term)
             if queue is None:
                 queue = self.recent[term] = deque()
