@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, String, and_, cast, func, or_, select, update
+from sqlalchemy import Integer, String, and_, cast, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from civicpulse.errors import InputError
@@ -121,18 +121,23 @@ class DashboardReads:
 
     def unit_activity(self, since: datetime) -> dict[str, UnitActivity]:
         """Per unit code: items naming it from `since` on, and how many of them are negative."""
+        function = func.json_each if self.store.dialect == "sqlite" else func.json_array_elements_text
+        entries = function(enrichments.c.units).table_valued("value")
+        entry = cast(entries.c.value, String)
+        # Grouped in SQL by the named entry; an ambiguous `a|b` entry is split afterwards (few distinct ones).
         query = (
-            select(enrichments.c.units, sentiment_label())
-            .select_from(items.join(enrichments, enrichments.c.item_id == items.c.id))
+            select(entry, func.count(), func.sum(cast(sentiment_label() == "negative", Integer)))
+            .select_from(items.join(enrichments, enrichments.c.item_id == items.c.id).join(entries, true()))
             .where(since_clause(since), cast(enrichments.c.units, String) != "[]")
+            .group_by(entry)
         )
         counts: Counter[str] = Counter()
         negative: Counter[str] = Counter()
         with self.store.engine.connect() as conn:
-            for units, sentiment in conn.execute(query):
-                for code in split_units(units):
-                    counts[code] += 1
-                    negative[code] += sentiment == "negative"
+            for named, n, bad in conn.execute(query):
+                for code in split_units([named]):
+                    counts[code] += int(n)
+                    negative[code] += int(bad or 0)
         return {code: UnitActivity(n, negative[code]) for code, n in counts.items()}
 
     # -- alerts --------------------------------------------------------------------------------------
