@@ -192,3 +192,10 @@ def test_a_unit_officer_sees_only_their_units_alerts(
         other = client.get("/api/units/26824").json()
         assert other["cases"] == [] and other["reports"] == [] and other["hotspots"] == []
         assert client.get("/api/units/99999").status_code == 404
+
+
+def test_sources_and_the_overview_show_a_two_week_sparkline_per_source(app_client: TestClient) -> None:
+    sources = app_client.get("/sources").text
+    assert sources.count('<svg class="spark"') == len(app_client.get("/api/sources").json()["sources"]) == 1
+    overview = app_client.get("/").text
+    assert overview.count('<svg class="spark"') == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, String, and_, cast, func, or_, select, true, update
@@ -191,6 +191,15 @@ class DashboardReads:
         query = select(items.c.source_id, func.count()).group_by(items.c.source_id)
         with self.store.engine.connect() as conn:
             return {int(source): int(n) for source, n in conn.execute(query) if source is not None}
+
+    def daily_by_source(self, days: int, today: date) -> dict[int, list[int]]:
+        """Items collected per source per day over the last `days` days, oldest first (zeros filled in)."""
+        first = today - timedelta(days=days - 1)
+        found = self.store.daily_counts(first)
+        return {
+            source: [per_day.get(first + timedelta(days=k), 0) for k in range(days)]
+            for source, per_day in found.items()
+        }
 
     def _newest_of(self, story_id: int, limit: int) -> Any:
         """The ids of a story's newest `limit` items: what its breakdowns are measured on."""

@@ -142,6 +142,11 @@ def overview_page(
         data=data,
         chart=chart,
         unit_map=map_of(data.units, workbench, measure, t),
+        trends=remembered(
+            store,
+            "source_trends",
+            lambda: DashboardReads(store).daily_by_source(14, datetime.now(UTC).date()),
+        ),
         measure=measure,
         loaded=int(loaded) if loaded.isdigit() else None,
         active="overview",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from civicpulse.access.permissions import Permission
 from civicpulse.models import Source, SourceKind
 from civicpulse.store import Store
+from civicpulse.store.dashboard import DashboardReads
 from civicpulse.web.auth import require
 from civicpulse.web.deps import PagesDep, StoreDep
 from civicpulse.web.schemas import FetchOut, ItemOut, SourceDetail, SourceHealth, SourceList, SourceStatus
@@ -15,6 +18,7 @@ from civicpulse.web.schemas import FetchOut, ItemOut, SourceDetail, SourceHealth
 router = APIRouter(tags=["sources"], dependencies=[require(Permission.VIEW_DASHBOARD)])
 FETCH_LOG = 20
 SOURCE_ITEMS = 20
+TREND_DAYS = 14  # the sparkline beside each source: items collected per day over two weeks
 
 
 def source_health(store: Store, source: Source, items: int, *, fetch_log: int = 0) -> SourceHealth:
@@ -71,8 +75,14 @@ def one_source(store: Store, source_id: int) -> SourceDetail:
 
 @router.get("/sources", include_in_schema=False)
 def sources_page(request: Request, store: StoreDep, pages: PagesDep) -> HTMLResponse:
+    trends = DashboardReads(store).daily_by_source(TREND_DAYS, datetime.now(UTC).date())
     return pages.render(
-        request, "sources.html", data=all_sources(store), active="sources", api_url="/api/sources"
+        request,
+        "sources.html",
+        data=all_sources(store),
+        trends=trends,
+        active="sources",
+        api_url="/api/sources",
     )
 
 
