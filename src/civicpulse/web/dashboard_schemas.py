@@ -64,13 +64,6 @@ class UnitValue(BaseModel):
     negative_share: float | None
 
 
-class SourceTrend(BaseModel):
-    """A source's health with its items per day over the last two weeks (oldest first)."""
-
-    health: SourceHealth
-    daily: list[int]
-
-
 class OverviewData(BaseModel):
     """Everything on the overview page."""
 
