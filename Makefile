@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest bench docs clean chromium screenshots
+.PHONY: run test lint types pytest bench docs clean chromium screenshots evaluation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ bench: $(STAMP)
 ## screenshots: PNGs of the main pages at desktop and phone widths into docs/screenshots (needs chromium)
 screenshots: $(STAMP) chromium
 	$(BIN)/python scripts/screenshots.py
+
+## evaluation: run every `civicpulse eval` on the public sets (../shared/data); writes docs/evaluation*.md
+evaluation: $(STAMP)
+	$(BIN)/python scripts/evaluation.py
+	$(BIN)/python scripts/evaluate_detection.py
+	$(BIN)/python scripts/evaluate_classifiers.py
+	$(BIN)/python scripts/evaluate_places.py
+	$(BIN)/python scripts/evaluate_language.py
+	$(BIN)/python scripts/evaluate_claims.py
 
 ## docs: regenerate docs/settings.md from the settings object
 docs: $(STAMP)
