@@ -87,3 +87,16 @@ def test_export_items_writes_the_file(runner: CliRunner, tmp_path: Path) -> None
     assert "Exported 2 items" in result.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert {r["platform_id"] for r in rows} == {"items:a5", ""}
+
+
+def test_imported_items_are_understood_unless_store_only(runner: CliRunner) -> None:
+    processed = invoke(runner, "import", str(IMPORTS / "items.jsonl"), "--json")
+    assert processed.exit_code == 0, processed.output
+    stored_only = invoke(runner, "import", str(IMPORTS / "eval.jsonl"), "--no-process", "--json")
+    assert stored_only.exit_code == 0, stored_only.output
+    stats = json.loads(invoke(runner, "stats", "--json").stdout)
+    assert stats["stories"] > 0
+    new = json.loads(processed.stdout)["new"] + json.loads(stored_only.stdout)["new"]
+    assert stats["items"] == new
+    assert invoke(runner, "reprocess", "--yes").exit_code == 0
+    assert json.loads(invoke(runner, "stats", "--json").stdout)["stories"] >= stats["stories"]

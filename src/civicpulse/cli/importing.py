@@ -52,9 +52,16 @@ def _progress() -> Progress:
     "--format", "fmt", type=click.Choice(imports.FORMATS), help="Read FILE as this format (default: detect)."
 )
 @click.option("--again", is_flag=True, help="Read a file that was already imported completely once more.")
+@click.option(
+    "--no-process",
+    is_flag=True,
+    help="Store the items only (fastest); run `civicpulse reprocess` later to understand and cluster them.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON for scripts.")
 @pass_app
-def import_file(app: AppContext, file: Path, fmt: str | None, again: bool, as_json: bool) -> None:
+def import_file(
+    app: AppContext, *, file: Path, fmt: str | None, again: bool, no_process: bool, as_json: bool
+) -> None:
     """Import a file of items (JSONL, CSV, evaluation format, Telegram or Facebook export); resumes."""
     store, settings = app.store(), app.settings
     options = imports.ImportOptions(format=fmt, batch_size=settings.import_batch_size, again=again)
@@ -72,7 +79,7 @@ def import_file(app: AppContext, file: Path, fmt: str | None, again: bool, as_js
                 pseudonym_key=settings.pseudonym_key,
                 options=options,
                 progress=show,
-                submit=lay_pipe(settings, store).submit,
+                submit=None if no_process else lay_pipe(settings, store).submit,
             )
         except KeyboardInterrupt:
             bar.stop()
