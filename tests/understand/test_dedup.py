@@ -71,3 +71,12 @@ def test_checking_the_same_item_twice_is_idempotent() -> None:
     assert dedup.check(2, EDITED, T0) == 1
     assert dedup.check(2, EDITED, T0) == 1
     assert dedup.check(1, ARTICLE, T0) is None
+
+
+def test_a_flood_of_copies_links_to_the_original_without_comparing_copies() -> None:
+    dedup = Deduplicator()
+    text = "Người dân phường Linh Xuân phản ánh ngập sâu sau mưa lớn chiều nay, xe chết máy hàng loạt số {}"
+    roots = [dedup.check(i, text.format(i)) for i in range(1, 400)]
+    assert roots[0] is None
+    assert set(roots[1:]) == {1}
+    assert sum(len(bucket) for bucket in dedup._buckets.values()) == dedup.options.bands

@@ -94,7 +94,10 @@ class Deduplicator:
             bands = self._bands(signature)
             if root is None:
                 root = self._near(signature, bands)
-        entry = _Entry(root if root is not None else item_id, at, exact, bands or (), signature)
+        # Only originals go into the LSH buckets: a flood of copies (the rumour case) must not make each
+        # new copy compare against every earlier copy; copies still match their original.
+        indexed = bands if root is None and bands else ()
+        entry = _Entry(root if root is not None else item_id, at, exact, indexed, signature)
         self._add(item_id, entry)
         self._expire(at)
         return root
@@ -127,14 +130,17 @@ class Deduplicator:
         )
 
     def _near(self, signature: npt.NDArray[np.uint64], bands: tuple[bytes, ...]) -> int | None:
-        candidates = {i for band in bands for i in self._buckets.get(band, ())}
-        best, best_score = None, self.options.threshold
-        for candidate in sorted(candidates):
-            other = self._entries[candidate].signature
-            score = float(np.mean(other == signature)) if other is not None else 0.0
-            if score >= best_score:
-                best, best_score = self._entries[candidate].root, score
-        return best
+        candidates = sorted(
+            i
+            for i in {i for band in bands for i in self._buckets.get(band, ())}
+            if self._entries[i].signature is not None
+        )
+        if not candidates:
+            return None
+        others = np.stack([self._entries[i].signature for i in candidates])  # type: ignore[misc]
+        scores = (others == signature).mean(axis=1)
+        best = int(np.argmax(scores))  # ties go to the oldest candidate
+        return self._entries[candidates[best]].root if scores[best] >= self.options.threshold else None
 
     def _add(self, item_id: int, entry: _Entry) -> None:
         self._entries[item_id] = entry
