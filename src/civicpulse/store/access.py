@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from civicpulse.store.schema import api_tokens, audit_log, login_throttle, user_sessions, users
-from civicpulse.store.store import Store, _aware
+from civicpulse.store.store import Store, aware
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ class AccessTables:
         if row is None:
             return None
         m = row._mapping
-        return ThrottleState(m["key"], m["failures"], _aware(m["locked_until"]), _req(m["updated_at"]))
+        return ThrottleState(m["key"], m["failures"], aware(m["locked_until"]), _req(m["updated_at"]))
 
     def save_throttle(self, state: ThrottleState) -> None:
         values = {
@@ -282,9 +282,9 @@ class AccessTables:
 
 
 def _req(value: datetime | None) -> datetime:
-    aware = _aware(value)
-    assert aware is not None  # a NOT NULL column
-    return aware
+    found = aware(value)
+    assert found is not None  # a NOT NULL column
+    return found
 
 
 def _user(m: Any) -> User:
@@ -311,7 +311,7 @@ def _session(m: Any) -> SessionRecord:
         csrf_token=m["csrf_token"],
         created_at=_req(m["created_at"]),
         last_seen_at=_req(m["last_seen_at"]),
-        revoked_at=_aware(m["revoked_at"]),
+        revoked_at=aware(m["revoked_at"]),
     )
 
 
@@ -323,8 +323,8 @@ def _token(m: Any) -> TokenRecord:
         token_hash=m["token_hash"],
         prefix=m["prefix"],
         created_at=_req(m["created_at"]),
-        last_used_at=_aware(m["last_used_at"]),
-        revoked_at=_aware(m["revoked_at"]),
+        last_used_at=aware(m["last_used_at"]),
+        revoked_at=aware(m["revoked_at"]),
     )
 
 

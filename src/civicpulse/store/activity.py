@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from civicpulse.store.response import aware
 from civicpulse.store.schema import enrichments, items, stories, story_buckets
+from civicpulse.store.store import aware
 
 if TYPE_CHECKING:
     from civicpulse.store.store import Store

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 
 from civicpulse.store.schema import claim_matches, claims, enrichments, items
+from civicpulse.store.store import aware
 from civicpulse.understand.text import fold
 
 if TYPE_CHECKING:
@@ -65,13 +66,6 @@ class ClaimMatch:
     decided_by: str = ""
     matched_at: datetime | None = None
     decided_at: datetime | None = None
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """Return `value` as aware UTC (SQLite hands back naive datetimes)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class ClaimTables:

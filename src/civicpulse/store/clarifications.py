@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from civicpulse.models import ClaimAnswer, Clarification
-from civicpulse.store.response import aware
 from civicpulse.store.schema import clarification_links, clarification_revisions, clarifications
+from civicpulse.store.store import aware
 from civicpulse.understand.text import fold
 
 if TYPE_CHECKING:

@@ -22,6 +22,7 @@ from civicpulse.store.schema import (
     detect_signals,
     recipients,
 )
+from civicpulse.store.store import aware
 
 if TYPE_CHECKING:
     from civicpulse.store.store import Store
@@ -31,10 +32,6 @@ CHECKPOINT = "detect:state"
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value if value is None or value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class DetectionTables:
@@ -242,5 +239,5 @@ class DetectionTables:
 def _alert(row: Any) -> dict[str, Any]:
     alert = dict(row)
     for key in ("opened_at", "escalated_at", "created_at", "updated_at"):
-        alert[key] = _aware(alert[key])
+        alert[key] = aware(alert[key])
     return alert

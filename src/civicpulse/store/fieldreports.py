@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 
 from civicpulse.models import FieldReport
-from civicpulse.store.response import aware
 from civicpulse.store.schema import field_reports, telegram_links
+from civicpulse.store.store import aware
 
 if TYPE_CHECKING:
     from civicpulse.store.store import Store

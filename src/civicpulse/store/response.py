@@ -12,18 +12,12 @@ from sqlalchemy import Connection, insert, select, update
 
 from civicpulse.models import Attachment, Case, CaseEvent, CaseStatus, Responder, Severity
 from civicpulse.store.schema import case_attachments, case_events, case_units, cases, responders
+from civicpulse.store.store import aware
 
 if TYPE_CHECKING:
     from civicpulse.store.store import Store
 
 OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS)
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """Return `value` as an aware UTC datetime (SQLite hands back naive ones)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True)

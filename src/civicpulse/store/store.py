@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,14 +29,20 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
+@overload
+def aware(value: datetime | None) -> datetime | None: ...
+def aware(value: datetime | None) -> datetime | None:
+    """Return `value` as an aware UTC datetime (SQLite hands back naive ones)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return None if value is None else (_aware(value) or value).astimezone(UTC)
+_utc = aware  # what is written is UTC too
 
 
 class Store:
@@ -121,8 +127,8 @@ class Store:
             etag=row["etag"],
             last_modified=row["last_modified"],
             interval_s=row["interval_s"],
-            next_fetch_at=_aware(row["next_fetch_at"]),
-            last_success_at=_aware(row["last_success_at"]),
+            next_fetch_at=aware(row["next_fetch_at"]),
+            last_success_at=aware(row["last_success_at"]),
             last_error=row["last_error"],
             error_streak=row["error_streak"],
         )
@@ -251,9 +257,7 @@ class Store:
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
         return [
-            FetchRecord(
-                **{**{k: v for k, v in r.items() if k != "id"}, "started_at": _aware(r["started_at"])}
-            )
+            FetchRecord(**{**{k: v for k, v in r.items() if k != "id"}, "started_at": aware(r["started_at"])})
             for r in rows
         ]
 
@@ -274,7 +278,7 @@ class Store:
         query = select(quarantine).order_by(quarantine.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
             return [
-                QuarantineEntry(**{**dict(r._mapping), "created_at": _aware(r.created_at)})
+                QuarantineEntry(**{**dict(r._mapping), "created_at": aware(r.created_at)})
                 for r in conn.execute(query)
             ]
 
@@ -393,8 +397,8 @@ def _item(row: Any) -> Item:
         platform=row["platform"],
         platform_id=row["platform_id"],
         content_hash=row["content_hash"],
-        published_at=_aware(row["published_at"]),
-        collected_at=_aware(row["collected_at"]),
+        published_at=aware(row["published_at"]),
+        collected_at=aware(row["collected_at"]),
         extra=row["extra"] or {},
     )
 

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 
 from civicpulse.models import Story
 from civicpulse.store.schema import checkpoints, enrichments, stories, story_buckets, story_history
+from civicpulse.store.store import aware
 
 if TYPE_CHECKING:
     from civicpulse.store.store import Store
@@ -119,7 +120,7 @@ class StoryTables:
         """Return (items, distinct items) per hour for one story."""
         query = select(story_buckets).where(story_buckets.c.story_id == story_id).order_by("bucket")
         with self.store.engine.connect() as conn:
-            return {_aware(r.bucket): (r.items, r.distinct_items) for r in conn.execute(query)}
+            return {aware(r.bucket): (r.items, r.distinct_items) for r in conn.execute(query)}
 
     def history(self, story_id: int) -> list[dict[str, Any]]:
         """Return the history rows of one story, oldest first."""
@@ -133,17 +134,13 @@ class StoryTables:
             return int(conn.execute(select(func.count()).select_from(stories)).scalar_one())
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _story(row: Any) -> Story:
     return Story(
         id=row["id"],
         label=row["label"],
         key_phrases=tuple(row["key_phrases"]),
-        first_seen=None if row["first_seen"] is None else _aware(row["first_seen"]),
-        last_seen=None if row["last_seen"] is None else _aware(row["last_seen"]),
+        first_seen=None if row["first_seen"] is None else aware(row["first_seen"]),
+        last_seen=None if row["last_seen"] is None else aware(row["last_seen"]),
         item_count=row["item_count"],
         distinct_count=row["distinct_count"],
         source_ids=tuple(row["source_ids"]),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from civicpulse.models import Enrichment, Topic
 from civicpulse.store.schema import enrichments, item_topics, items, topics
-from civicpulse.store.store import Store, now
+from civicpulse.store.store import Store, aware, now
 
 # Understanding owns these columns; stories, places and classifiers upsert their own beside them.
 UNDERSTANDING_COLUMNS = ("lang", "lang_score", "analysis_text", "features", "dup_of")
@@ -60,7 +60,7 @@ class EnrichmentTables:
             .limit(limit)
         )
         with self.store.engine.connect() as conn:
-            rows = [(r.id, r.analysis_text, _aware(r.at)) for r in conn.execute(query)]
+            rows = [(r.id, r.analysis_text, aware(r.at)) for r in conn.execute(query)]
         return rows[::-1]
 
 
@@ -129,10 +129,6 @@ class TopicTables:
         query = select(item_topics.c.topic_id, func.count()).group_by(item_topics.c.topic_id)
         with self.store.engine.connect() as conn:
             return {int(topic_id): int(count) for topic_id, count in conn.execute(query)}
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _enrichment_row(item_id: int, e: Enrichment) -> dict[str, Any]:
