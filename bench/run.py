@@ -19,6 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import collect
 import imports  # bench/ is a folder of scripts, not a package
 import stories
 
@@ -43,10 +44,10 @@ def import_benchmarks(rows: int, workdir: Path) -> list[dict[str, Any]]:
     return results
 
 
-# Each section measures one part of civicpulse; collect throughput against a loopback server goes here
-# as another entry when it is written.
+# Each section measures one part of civicpulse against its own baseline.
 SECTIONS: list[tuple[str, Callable[[int, Path], list[dict[str, Any]]]]] = [
     ("Imports", import_benchmarks),
+    ("Collect: RSS feeds over loopback, baseline httpx + feedparser (bench/collect.py)", collect.section),
     ("Story clustering against river's TextClust (bench/stories.py)", stories.section),
 ]
 
