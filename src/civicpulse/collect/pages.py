@@ -16,6 +16,7 @@ from civicpulse.collect.feeds import Harvest, entry_key, extract_article, fetch_
 from civicpulse.collect.http import Fetched
 from civicpulse.collect.ingest import RawEntry
 from civicpulse.collect.keys import content_hash, normalise_url
+from civicpulse.collect.robots import RobotsRules
 from civicpulse.collect.schedule import HostGate
 from civicpulse.config import Settings
 from civicpulse.errors import Outcome, Quarantine
@@ -43,6 +44,7 @@ class PageConnector:
         self.client = client
         self.store = store
         self.gate = gate
+        self.robots = RobotsRules(self._get_robots)
 
     @staticmethod
     def to_item(html: bytes, url: str, *, versioned: bool = False) -> RawEntry | Quarantine:
@@ -51,6 +53,12 @@ class PageConnector:
 
     def fetch(self, source: Source, state: SourceState) -> Harvest:
         """GET the page (conditionally), then up to `max_articles` new articles found in its section."""
+        if not self.robots.allowed(source.url):
+            host = urlsplit(source.url).netloc
+            raise Quarantine(
+                f"robots.txt of {host} asks robots not to fetch {source.url}; "
+                "ask the publisher for a feed, or remove the source"
+            )
         headers = {"If-None-Match": state.etag} if state.etag else {}
         if state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
@@ -60,7 +68,7 @@ class PageConnector:
         if page.not_modified:
             return Harvest("not_modified", http_status=304, etag=etag, last_modified=modified)
         limit = int(source.settings.get("max_articles", MAX_ARTICLES))
-        links = section_links(page.body, page.url, source.url)
+        links = [u for u in section_links(page.body, page.url, source.url) if self.robots.allowed(u)]
         entries: list[RawEntry | Quarantine] = []
         if links:
             entries.extend(self._articles(links, limit))
@@ -72,6 +80,9 @@ class PageConnector:
         return fetch_politely(
             self.client, self.gate, url, max_bytes=self.settings.max_response_bytes, headers=headers
         )
+
+    def _get_robots(self, url: str) -> Fetched:
+        return fetch_politely(self.client, self.gate, url, max_bytes=512 * 1024)
 
     def _articles(self, links: list[str], limit: int) -> list[RawEntry | Quarantine]:
         """Fetch and extract the links not stored yet, at most `limit` per run."""
