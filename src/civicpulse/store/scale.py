@@ -16,7 +16,7 @@ from sqlalchemy import Connection, and_, select, text, update
 
 from civicpulse.models import Item
 from civicpulse.store.schema import enrichments, items
-from civicpulse.store.store import Store, _item, _item_select, _utc
+from civicpulse.store.store import Store, _item, _item_select, aware
 from civicpulse.store.understanding import EnrichmentTables
 
 RETENTION_BATCH = 1000
@@ -71,7 +71,7 @@ def blank_old_content(store: Store, before: datetime, batch: int = RETENTION_BAT
     person wrote does not outlive the policy. Works in small batches so it never holds long locks; running
     it again does nothing more.
     """
-    cutoff, total = _utc(before), 0
+    cutoff, total = aware(before), 0
     old = and_(items.c.collected_at < cutoff, (items.c.text != "") | (items.c.raw_text != ""))
     while True:
         with store._write(), store.engine.begin() as conn:

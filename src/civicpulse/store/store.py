@@ -42,9 +42,6 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-_utc = aware  # what is written is UTC too
-
-
 class Store:
     """Sources, items, fetch log, quarantine and checkpoints over one SQLAlchemy engine."""
 
@@ -138,8 +135,8 @@ class Store:
             "etag": state.etag[:500],
             "last_modified": state.last_modified[:100],
             "interval_s": state.interval_s,
-            "next_fetch_at": _utc(state.next_fetch_at),
-            "last_success_at": _utc(state.last_success_at),
+            "next_fetch_at": aware(state.next_fetch_at),
+            "last_success_at": aware(state.last_success_at),
             "last_error": state.last_error,
             "error_streak": state.error_streak,
         }
@@ -243,7 +240,7 @@ class Store:
     # -- fetch log and quarantine --------------------------------------------------------------------
 
     def record_fetch(self, record: FetchRecord) -> None:
-        row = {**record.__dict__, "started_at": _utc(record.started_at), "error": record.error[:4000]}
+        row = {**record.__dict__, "started_at": aware(record.started_at), "error": record.error[:4000]}
         with self._write(), self.engine.begin() as conn:
             conn.execute(insert(fetch_log).values(row))
 
@@ -269,7 +266,7 @@ class Store:
             "reason": entry.reason,
             "payload": payload[:PAYLOAD_SAMPLE],
             "source_id": entry.source_id,
-            "created_at": _utc(entry.created_at) or now(),
+            "created_at": aware(entry.created_at) or now(),
         }
         with self._write(), self.engine.begin() as conn:
             conn.execute(insert(quarantine).values(row))
@@ -322,7 +319,7 @@ class Store:
             hour: Any = func.strftime("%Y-%m-%dT%H:00:00", when)
         else:
             hour = func.date_trunc("hour", func.timezone("UTC", when))
-        query = select(hour, func.count()).where(when >= _utc(since)).group_by(hour)
+        query = select(hour, func.count()).where(when >= aware(since)).group_by(hour)
         result: dict[datetime, int] = {}
         with self.engine.connect() as conn:
             for bucket, count in conn.execute(query):
@@ -335,7 +332,7 @@ class Store:
         when = func.coalesce(items.c.published_at, items.c.collected_at)
         query = _item_select().order_by(when.desc(), items.c.id.desc()).limit(limit)
         if since is not None:
-            query = query.where(when >= _utc(since))
+            query = query.where(when >= aware(since))
         with self.engine.connect() as conn:
             return [_item(r._mapping) for r in conn.execute(query)]
 
@@ -375,8 +372,8 @@ def _item_row(item: Item) -> dict[str, Any]:
         "platform": item.platform,
         "platform_id": item.platform_id[:200],
         "content_hash": item.content_hash,
-        "published_at": _utc(item.published_at),
-        "collected_at": _utc(item.collected_at) or now(),
+        "published_at": aware(item.published_at),
+        "collected_at": aware(item.collected_at) or now(),
         "extra": item.extra,
     }
 

@@ -79,6 +79,10 @@ class Pages:
             response.set_cookie(COOKIE, lang, max_age=ONE_YEAR_S, samesite="lax")
         return response
 
+    def not_found(self, request: Request, active: str) -> HTMLResponse:
+        """Render the 404 page with `active` lit in the menu."""
+        return self.render(request, "not_found.html", status_code=404, active=active, api_url="")
+
     def forbidden(self, request: Request, key: str) -> HTMLResponse:
         """Render the 403 page saying why (no permission, or a missing or stale CSRF token)."""
         return self.render(request, "forbidden.html", status_code=403, reason=key, active="", api_url="")

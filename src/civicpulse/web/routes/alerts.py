@@ -155,7 +155,7 @@ def alert_page(
     try:
         data = alert_detail(store, principal, alert_id, t, workbench)
     except HTTPException:
-        return pages.render(request, "not_found.html", status_code=404, active="alerts", api_url="")
+        return pages.not_found(request, "alerts")
     return pages.render(
         request,
         "alert.html",

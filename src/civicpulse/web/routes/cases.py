@@ -171,7 +171,7 @@ def case_page(
     try:
         data = case_detail(store, principal, scoped_case(store, principal, case_id))
     except HTTPException:
-        return pages.render(request, "not_found.html", status_code=404, active="cases", api_url="")
+        return pages.not_found(request, "cases")
     return pages.render(
         request,
         "case.html",

@@ -73,7 +73,7 @@ def edit_page(
 ) -> HTMLResponse:
     found = ClarificationTables(store).get(clarification_id)
     if found is None:
-        return pages.render(request, "not_found.html", status_code=404, active="clarifications", api_url="")
+        return pages.not_found(request, "clarifications")
     return pages.render(
         request,
         "clarification_edit.html",
@@ -141,7 +141,7 @@ def internal_page(
     tables = ClarificationTables(store)
     found = tables.get(clarification_id)
     if found is None:
-        return pages.render(request, "not_found.html", status_code=404, active="clarifications", api_url="")
+        return pages.not_found(request, "clarifications")
     impact = desk.impact(found)
     return pages.render(
         request,

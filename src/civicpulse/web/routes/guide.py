@@ -43,7 +43,7 @@ def guide_html(lang: str, docs: Path = DOCS) -> str | None:
 def guide_page(request: Request, pages: PagesDep, _principal: Anyone) -> HTMLResponse:
     html = guide_html(choose_language(request))
     if html is None:
-        return pages.render(request, "not_found.html", status_code=404, active="guide", api_url="")
+        return pages.not_found(request, "guide")
     return pages.render(request, "guide.html", body=html, active="guide", api_url="")
 
 

@@ -104,7 +104,7 @@ def portal_page_view(
     try:
         data = portal_page(store, settings, desk, published(store, clarification_id))
     except HTTPException:
-        return pages.render(request, "not_found.html", status_code=404, active="portal", api_url="")
+        return pages.not_found(request, "portal")
     json_ld = json.dumps(data.claim_reviews, ensure_ascii=False).replace("</", "<\\/")
     return pages.render(
         request,

@@ -97,7 +97,7 @@ def source_page(request: Request, source_id: int, store: StoreDep, pages: PagesD
     try:
         data = one_source(store, source_id)
     except HTTPException:
-        return pages.render(request, "not_found.html", status_code=404, active="sources", api_url="")
+        return pages.not_found(request, "sources")
     api_url = f"/api/sources/{source_id}"
     return pages.render(request, "source.html", data=data, active="sources", api_url=api_url)
 

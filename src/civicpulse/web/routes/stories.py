@@ -190,7 +190,7 @@ def story_view(
     try:
         data = story_detail(store, story_id, t, unit_names(workbench), principal)
     except HTTPException:
-        return pages.render(request, "not_found.html", status_code=404, active="stories", api_url="")
+        return pages.not_found(request, "stories")
     chart = band_chart(
         [(h.start, h.count) for h in data.timeline], [(h.low, h.high) for h in data.timeline], CITY_ZONE
     )

@@ -160,7 +160,7 @@ def edit_page(
 ) -> Response:
     topic = DashboardReads(store).topic(topic_id) if 0 < topic_id < MAX_ID else None
     if topic is None:
-        return pages.render(request, "not_found.html", status_code=404, active="topics", api_url="")
+        return pages.not_found(request, "topics")
     body = TopicIn(name=topic.name, query=topic.query, category=topic.category, enabled=topic.enabled)
     return editor(request, pages=pages, store=store, workbench=workbench, topic_id=topic_id, body=body)
 

@@ -99,7 +99,7 @@ def unit_page(
     try:
         data = unit_detail(store, principal, code, t, workbench)
     except HTTPException:
-        return pages.render(request, "not_found.html", status_code=404, active="units", api_url="")
+        return pages.not_found(request, "units")
     return pages.render(
         request,
         "unit.html",
