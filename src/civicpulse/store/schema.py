@@ -379,6 +379,7 @@ users = Table(
     Column("totp_enabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("language", String(5), nullable=False, default="", server_default=""),  # migration 0009
 )
 
 # Only the SHA-256 of a session id is stored, so a copy of the database cannot be replayed as a login.
