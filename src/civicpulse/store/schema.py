@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -511,12 +512,39 @@ recipients = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# A notice of the response loop (case routed or overdue, clarification, briefing); migration 0010.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("link", String(2000), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+notice_files = Table(
+    "notice_files",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("notice_id", BigId, ForeignKey("notices.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Index("ix_notice_files_notice", "notice_id"),
+)
+
+# Either an alert for a recipient, or (migration 0010) a notice for a contact point in `target`.
 deliveries = Table(
     "deliveries",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("alert_id", BigId, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
-    Column("recipient_id", BigId, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=False),
+    Column("alert_id", BigId, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=True),
+    Column("recipient_id", BigId, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=True),
+    Column("notice_id", BigId, ForeignKey("notices.id", ondelete="CASCADE"), nullable=True),
+    Column("target", String(2000), nullable=True),
     Column("event", String(20), nullable=False),
     Column("status", String(10), nullable=False, default="pending"),
     Column("attempts", Integer, nullable=False, default=0),
@@ -525,6 +553,7 @@ deliveries = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+    Index("ix_deliveries_notice", "notice_id"),
 )
 
 delivery_log = Table(
