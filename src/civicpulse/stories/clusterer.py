@@ -141,7 +141,12 @@ class StoryClusterer:
         return best.id if best is not None and score >= self.threshold else None
 
     def learn_one(self, doc: Doc) -> int:
-        """Assign `doc` to a story (joining or starting one), update that story, return its id."""
+        """Assign `doc` to a story (joining or starting one), update that story, return its id.
+
+        A doc seen before (a redelivery) gets its story back and is not counted again.
+        """
+        if (known := self.recent.get(doc.id)) is not None:
+            return self._current(known)
         self.clock = now = max(self.clock, doc.time)
         self.seen += 1
         if self.seen % self.maintain_every == 0:
