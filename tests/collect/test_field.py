@@ -13,17 +13,27 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
+from civicpulse.cli import cli
 from civicpulse.collect.field import FieldReports, Submission
-from civicpulse.collect.telegram_bot import TelegramBot, parse_update
-from civicpulse.config import Settings
+from civicpulse.collect.telegram_bot import (
+    TelegramBot,
+    delete_webhook,
+    parse_update,
+    set_webhook,
+    webhook_info,
+)
+from civicpulse.config import Settings, get_settings
 from civicpulse.errors import InputError
 from civicpulse.models import ItemKind, SourceKind
 from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.respond.cases import Cases
+from civicpulse.respond.desk import ResponseDesk
 from civicpulse.store import Store
 from civicpulse.store.fieldreports import FieldReportTables
+from civicpulse.store.notices import NoticeTables
 
 THU_DUC = "26824"
 TOKEN = "123456:TEST-token"
@@ -95,21 +105,50 @@ def test_photos_lose_their_gps_and_non_images_are_refused(settings: Settings, st
 
 
 class BotApi(BaseHTTPRequestHandler):
-    """A stand-in of api.telegram.org: records calls, answers getFile and serves one photo."""
+    """A stand-in of api.telegram.org: records calls, keeps the webhook, answers getFile, serves one photo.
+
+    Chats in `blocked` answer 403 as Telegram does when a user has blocked the bot; a wrong token, 401.
+    """
 
     calls: ClassVar[list[tuple[str, dict[str, Any]]]] = []
     photo = b""
+    webhook: ClassVar[dict[str, Any]] = {}
+    blocked: ClassVar[set[str]] = set()
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-        method = self.path.rsplit("/", 1)[-1]
+        token, method = self.path.removeprefix("/bot").rsplit("/", 1)
         self.calls.append((method, body))
-        result: Any = (
-            {"file_id": body.get("file_id"), "file_path": "photos/file_1.jpg"}
-            if method == "getFile"
-            else True
-        )
-        self._send(json.dumps({"ok": True, "result": result}).encode(), "application/json")
+        if token != TOKEN:
+            self._answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        elif method == "sendMessage" and str(body.get("chat_id")) in self.blocked:
+            description = "Forbidden: bot was blocked by the user"
+            self._answer(403, {"ok": False, "error_code": 403, "description": description})
+        else:
+            self._answer(200, {"ok": True, "result": self._result(method, body)})
+
+    def _result(self, method: str, body: dict[str, Any]) -> Any:
+        if method == "getFile":
+            return {"file_id": body.get("file_id"), "file_path": "photos/file_1.jpg"}
+        if method == "setWebhook":
+            BotApi.webhook = {"url": body["url"], "secret_token": body.get("secret_token")}
+        elif method == "deleteWebhook":
+            BotApi.webhook = {}
+        elif method == "getWebhookInfo":
+            return {
+                "url": self.webhook.get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+            }
+        return True
+
+    def _answer(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def do_GET(self) -> None:
         self._send(self.photo, "image/jpeg")
@@ -129,6 +168,8 @@ class BotApi(BaseHTTPRequestHandler):
 def bot_api() -> Iterator[str]:
     BotApi.calls = []
     BotApi.photo = jpeg_with_gps()
+    BotApi.webhook = {}
+    BotApi.blocked = set()
     server = ThreadingHTTPServer(("127.0.0.1", 0), BotApi)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -205,11 +246,88 @@ def test_status_tells_the_case(bot: TelegramBot, settings: Settings) -> None:
     assert case.units == (THU_DUC,)
     bot.handle(update(message_id=12, text=f"/status {report.receipt}"))
     assert f"case #{case.id}" in replies()[-1]
-    bot.case_changed(case.id or 0, "answered")
-    assert f"case #{case.id} is now answered" in replies()[-1]
 
 
 def test_parse_update_reads_the_documented_shapes() -> None:
     parsed = parse_update(update(text="hi", location={"latitude": 10.8, "longitude": 106.7}))
     assert parsed is not None and (parsed.chat_id, parsed.user_id, parsed.lat) == ("111", "111", 10.8)
     assert parse_update({"update_id": 1, "inline_query": {}}) is None
+
+
+def test_case_status_changes_reach_the_chats_through_the_delivery_log(
+    settings: Settings, store: Store, bot_api: str
+) -> None:
+    FieldReportTables(store).link_telegram("111", "ctv-thuduc", THU_DUC)
+    FieldReportTables(store).link_telegram("222", "ctv-blocked", THU_DUC)
+    BotApi.blocked = {"222"}
+    configured = settings.model_copy(update={"telegram_bot_token": TOKEN, "telegram_api_url": bot_api})
+    with httpx.Client(base_url=bot_api) as client:
+        desk = ResponseDesk(configured, store, telegram=client).in_foreground()
+        first = desk.telegram_update(update(text="Rác thải ùn ứ ở chợ"))
+        blocked = update(message_id=30, text="Cống bị tắc") | {
+            "message": update(message_id=30, text="Cống bị tắc")["message"]
+            | {"from": {"id": 222}, "chat": {"id": 222, "type": "private"}}
+        }
+        second = desk.telegram_update(blocked)
+        assert first is not None and second is not None
+        case, _ = desk.cases.open_from_field_report(first.id or 0, "analyst")
+        desk.cases.attach_report(case.id or 0, second.id or 0, "analyst")
+        desk.transition(case.id or 0, "in_progress", "officer")
+        assert replies()[-1].startswith(f"Đã nhận báo cáo số {second.receipt}")  # nothing sent yet
+        assert desk.deliver_now() == 2
+    sent = [b for m, b in BotApi.calls if m == "sendMessage" and "is now in_progress" in b["text"]]
+    assert {(str(b["chat_id"]), b["text"].split(":")[0]) for b in sent} == {
+        ("111", first.receipt),
+        ("222", second.receipt),
+    }
+    rows = {r["target"]: r for r in NoticeTables(store).deliveries(kind="case.status")}
+    assert rows["telegram:111"]["status"] == "sent"
+    # A chat that blocked the bot can never be reached: dead at once, with Telegram's reason, not retried.
+    assert rows["telegram:222"]["status"] == "dead" and "blocked" in rows["telegram:222"]["last_error"]
+    assert [a["code"] for a in NoticeTables(store).log(rows["telegram:222"]["id"])] == [403]
+
+
+def test_the_webhook_is_registered_with_its_secret_and_removed(bot_api: str) -> None:
+    url = "https://civicpulse.example.vn/telegram/webhook"
+    with httpx.Client(base_url=bot_api) as client:
+        set_webhook(client, TOKEN, url, "s3cret-token_1")
+        assert BotApi.webhook == {"url": url, "secret_token": "s3cret-token_1"}
+        sent = dict(BotApi.calls)["setWebhook"]
+        assert sent["allowed_updates"] == ["message", "edited_message"]
+        assert webhook_info(client, TOKEN)["url"] == url
+        delete_webhook(client, TOKEN)
+        assert webhook_info(client, TOKEN)["url"] == ""
+        with pytest.raises(InputError, match="Unauthorized"):
+            set_webhook(client, "999:wrong", url, "s3cret-token_1")
+        with pytest.raises(InputError, match="https://"):
+            set_webhook(client, TOKEN, "http://civicpulse.example.vn/telegram/webhook", "s3cret")
+        with pytest.raises(InputError, match="WEBHOOK_SECRET"):
+            set_webhook(client, TOKEN, url, "")
+        with pytest.raises(InputError, match="WEBHOOK_SECRET"):
+            set_webhook(client, TOKEN, url, "not allowed: spaces")
+
+
+def test_the_telegram_cli_talks_to_the_bot_api(
+    bot_api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIVICPULSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CIVICPULSE_TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("CIVICPULSE_TELEGRAM_API_URL", bot_api)
+    monkeypatch.setenv("CIVICPULSE_PUBLIC_URL", "https://civicpulse.example.vn/")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["telegram", "set-webhook"])
+    assert refused.exit_code != 0 and "WEBHOOK_SECRET" in str(refused.exception)
+    monkeypatch.setenv("CIVICPULSE_TELEGRAM_WEBHOOK_SECRET", "s3cret-token")
+    get_settings.cache_clear()
+    done = runner.invoke(cli, ["telegram", "set-webhook"])
+    assert done.exit_code == 0, done.output
+    assert BotApi.webhook == {
+        "url": "https://civicpulse.example.vn/telegram/webhook",
+        "secret_token": "s3cret-token",
+    }
+    info = runner.invoke(cli, ["telegram", "webhook-info", "--json"])
+    assert json.loads(info.output)["url"] == BotApi.webhook["url"]
+    assert runner.invoke(cli, ["telegram", "delete-webhook", "--drop-pending"]).exit_code == 0
+    assert BotApi.webhook == {} and dict(BotApi.calls)["deleteWebhook"] == {"drop_pending_updates": True}
+    get_settings.cache_clear()

@@ -1,4 +1,8 @@
-"""`civicpulse cases list|open|move|escalate`: the response loop from the command line."""
+"""`civicpulse cases list|open|move|escalate|notices`: the response loop from the command line.
+
+Commands queue their notices in the delivery log and send what is due before they exit (`deliver_now`);
+what fails is retried by `civicpulse run`, or by `civicpulse cases notices --send`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import click
 from civicpulse.cli.context import AppContext, echo_json, pass_app
 from civicpulse.models import Case, Severity
 from civicpulse.respond.desk import ResponseDesk
+from civicpulse.store.notices import NoticeTables
 
 SEVERITIES = click.Choice([s.value for s in Severity])
 
@@ -44,29 +49,54 @@ def list_cases(app: AppContext, status: str, unit: str, as_json: bool) -> None:
     click.echo(f"{len(found):,} cases.")
 
 
+def _desk(app: AppContext) -> ResponseDesk:
+    return ResponseDesk(app.settings, app.store()).in_foreground()
+
+
+def _delivered(desk: ResponseDesk) -> None:
+    sent = desk.deliver_now()
+    if sent:
+        click.echo(f"Sent {sent:,} notices (see `civicpulse cases notices`).")
+
+
 @cases.command("open")
 @click.option("--story", type=int, default=None, help="Open a case about this story (routed to its units).")
+@click.option("--alert", type=int, default=None, help="Open a case from this alert (its story and units).")
+@click.option("--claim", type=int, default=None, help="Open a case to answer this claim.")
 @click.option("--report", type=int, default=None, help="Open a case from this field report.")
 @click.option("--title", default="", help="Title of a case opened by hand.")
 @click.option("--unit", "units", multiple=True, help="Route to this unit (repeat for several).")
-@click.option("--severity", type=SEVERITIES, default="normal", show_default=True, help="Sets the deadlines.")
+@click.option(
+    "--severity",
+    type=SEVERITIES,
+    default=None,
+    help="Sets the deadlines [default: normal; alerts: by level].",
+)
 @click.option("--as", "actor", default="cli", help="Who opens it (for the history).")
 @pass_app
 def open_case(
     app: AppContext,
     *,
     story: int | None,
+    alert: int | None,
+    claim: int | None,
     report: int | None,
     title: str,
     units: tuple[str, ...],
-    severity: str,
+    severity: str | None,
     actor: str,
 ) -> None:
-    """Open a case from a story, a field report, or by hand."""
-    desk = ResponseDesk(app.settings, app.store())
-    level = Severity(severity)
+    """Open a case from a story, an alert, a claim, a field report, or by hand (title and units copied)."""
+    desk = _desk(app)
+    level = Severity(severity or "normal")
+    chosen = list(units) or None
     if story is not None:
-        case, created = desk.cases.open_from_story(story, actor, severity=level, units=list(units) or None)
+        case, created = desk.cases.open_from_story(story, actor, severity=level, units=chosen)
+    elif alert is not None:
+        by_level = Severity(severity) if severity else None
+        case, created = desk.cases.open_from_alert(alert, actor, severity=by_level, units=chosen)
+    elif claim is not None:
+        case, created = desk.cases.open_from_claim(claim, actor, severity=level, units=chosen)
     elif report is not None:
         case, created = desk.cases.open_from_field_report(report, actor, severity=level)
     else:
@@ -74,7 +104,9 @@ def open_case(
             title=title, origin="manual", units=units, severity=level, actor=actor
         )
     verb = "Opened" if created else "Story already handled by"
-    click.echo(f"{verb} case #{case.id} ({case.status}), units: {', '.join(case.units) or 'none yet'}.")
+    click.echo(f"{verb} case #{case.id} ({case.status}): {case.title}")
+    click.echo(f"Units: {', '.join(case.units) or 'none yet (assign one to route it)'}.")
+    _delivered(desk)
 
 
 @cases.command("move")
@@ -85,13 +117,42 @@ def open_case(
 @pass_app
 def move(app: AppContext, case_id: int, status: str, note: str, actor: str) -> None:
     """Move a case to STATUS (assigned, in_progress, answered, closed; in_progress again reopens)."""
-    case = ResponseDesk(app.settings, app.store()).transition(case_id, status, actor, note)
+    desk = _desk(app)
+    case = desk.transition(case_id, status, actor, note)
     click.echo(f"Case #{case.id} is now {case.status}.")
+    _delivered(desk)
 
 
 @cases.command("escalate")
 @pass_app
 def escalate(app: AppContext) -> None:
     """Notify the units of every newly overdue case (run by `civicpulse run` on schedule)."""
-    done = ResponseDesk(app.settings, app.store()).cases.escalate_overdue()
+    desk = _desk(app)
+    done = desk.cases.escalate_overdue()
     click.echo(f"Escalated {len(done):,} overdue cases.")
+    _delivered(desk)
+
+
+@cases.command("notices")
+@click.option("--status", type=click.Choice(["", "pending", "sent", "dead"]), default="", help="Only these.")
+@click.option("--kind", default="", help="Only this kind (case.assigned, case.overdue, briefing, ...).")
+@click.option("--send", is_flag=True, help="First send what is due now (retries included).")
+@click.option("--limit", type=int, default=50, show_default=True, help="Show at most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with every attempt) for scripts.")
+@pass_app
+def notices(app: AppContext, *, status: str, kind: str, send: bool, limit: int, as_json: bool) -> None:
+    """Show the delivery log of notices (case, clarification, briefing, Telegram), newest first."""
+    if send:
+        _delivered(_desk(app))
+    tables = NoticeTables(app.store())
+    rows = tables.deliveries(kind=kind, status=status, limit=limit)
+    if as_json:
+        keep = ("id", "kind", "target", "status", "attempts", "last_error", "created_at", "sent_at")
+        echo_json([{k: r[k] for k in keep} | {"attempts_log": tables.log(r["id"])} for r in rows])
+        return
+    for r in rows:
+        error = f"  {r['last_error'][:60]}" if r["last_error"] else ""
+        click.echo(
+            f"#{r['id']:<6} {r['status']:<8} {r['attempts']} {r['kind']:<24} {r['target'][:40]}{error}"
+        )
+    click.echo(f"{len(rows):,} deliveries.")

@@ -2,12 +2,14 @@
 
 `parse_update` is pure (an update's JSON to a `TelegramMessage`); `TelegramBot` does the I/O through an
 injected httpx client whose base URL is a setting. A location shared on its own is remembered for the chat
-and used by the next report sent within `LOCATION_TTL_S`.
+and used by the next report sent within `LOCATION_TTL_S`. `set_webhook`, `delete_webhook` and
+`webhook_info` register the webhook with the Bot API (`civicpulse telegram ...`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +24,10 @@ from civicpulse.store.fieldreports import FieldReportTables
 
 log = logging.getLogger(__name__)
 LOCATION_TTL_S = 1800
+WEBHOOK_PATH = "/telegram/webhook"
+# The updates the webhook handles; Telegram then does not send the others at all.
+ALLOWED_UPDATES = ("message", "edited_message")
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # the Bot API's own download limit
 
 HELP = (
@@ -158,15 +164,20 @@ class TelegramBot:
             return f"{report.receipt}: đã nhận, đang xem xét / received, being reviewed."
         return f"{report.receipt}: thuộc vụ việc #{report.case_id} / part of case #{report.case_id}."
 
-    def case_changed(self, case_id: int, status: str) -> None:
-        """Tell the chats whose reports are part of a case that its status changed."""
-        for report in self.tables.reports(case_id=case_id):
-            if report.channel == "telegram" and report.chat_id:
-                self.send(
-                    report.chat_id,
-                    f"{report.receipt}: vụ việc #{case_id} → {status}\n"
-                    f"{report.receipt}: case #{case_id} is now {status}",
-                )
+    def case_messages(self, case_id: int, status: str) -> list[tuple[str, str]]:
+        """Return (chat, text) for each Telegram report that is part of a case whose status changed.
+
+        The desk sends them through the notice queue, so a chat that cannot be reached now is retried.
+        """
+        return [
+            (
+                report.chat_id,
+                f"{report.receipt}: vụ việc #{case_id} → {status}\n"
+                f"{report.receipt}: case #{case_id} is now {status}",
+            )
+            for report in self.tables.reports(case_id=case_id)
+            if report.channel == "telegram" and report.chat_id
+        ]
 
     def send(self, chat_id: str, text: str) -> None:
         """Call `sendMessage`; a failure is logged, never raised (the webhook must still answer 200)."""
@@ -204,3 +215,53 @@ def _fresh(remembered: dict[str, Any]) -> bool:
 
 def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) else None
+
+
+def call_bot_api(client: httpx.Client, token: str, method: str, payload: dict[str, Any]) -> Any:
+    """Call a Bot API method and return its `result`; raise `InputError` with Telegram's own reason."""
+    try:
+        response = client.post(f"/bot{token}/{method}", json=payload)
+    except httpx.HTTPError as exc:
+        raise InputError(f"could not reach the Bot API for {method}: {exc}; check telegram_api_url") from exc
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code != 200 or not isinstance(body, dict) or not body.get("ok"):
+        reason = body.get("description") if isinstance(body, dict) else None
+        raise InputError(
+            f"Telegram refused {method} ({response.status_code}: {reason or response.text[:200]}); "
+            "check the bot token (CIVICPULSE_TELEGRAM_BOT_TOKEN) and the address"
+        )
+    return body.get("result")
+
+
+def set_webhook(
+    client: httpx.Client, token: str, url: str, secret: str, *, drop_pending: bool = False
+) -> None:
+    """Point the bot at `url`, with the secret Telegram will send in `X-Telegram-Bot-Api-Secret-Token`."""
+    if not url.startswith("https://"):
+        raise InputError(f"Telegram only calls https:// webhooks, not {url!r}; set CIVICPULSE_PUBLIC_URL")
+    if not SECRET_TOKEN.fullmatch(secret):
+        raise InputError(
+            "set CIVICPULSE_TELEGRAM_WEBHOOK_SECRET first: 1-256 letters, digits, _ or - "
+            "(the webhook refuses updates without it)"
+        )
+    payload = {
+        "url": url,
+        "secret_token": secret,
+        "allowed_updates": list(ALLOWED_UPDATES),
+        "drop_pending_updates": drop_pending,
+    }
+    call_bot_api(client, token, "setWebhook", payload)
+
+
+def delete_webhook(client: httpx.Client, token: str, *, drop_pending: bool = False) -> None:
+    """Stop Telegram calling the webhook (updates then wait on Telegram's side, unless dropped)."""
+    call_bot_api(client, token, "deleteWebhook", {"drop_pending_updates": drop_pending})
+
+
+def webhook_info(client: httpx.Client, token: str) -> dict[str, Any]:
+    """Return Telegram's view of the webhook: url, pending_update_count, last_error_message, ..."""
+    result = call_bot_api(client, token, "getWebhookInfo", {})
+    return result if isinstance(result, dict) else {}

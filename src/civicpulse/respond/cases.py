@@ -23,8 +23,10 @@ from civicpulse.respond.notices import Notice, Notifier, Outbox
 from civicpulse.respond.units import Directory, directory
 from civicpulse.store import Store
 from civicpulse.store.activity import story_unit_counts
+from civicpulse.store.claims import ClaimTables
+from civicpulse.store.detection import DetectionTables
 from civicpulse.store.fieldreports import FieldReportTables
-from civicpulse.store.response import ResponseTables, UnitPerformance
+from civicpulse.store.response import ResponseTables, UnitPerformance, story_links
 from civicpulse.store.stories import StoryTables
 from civicpulse.understand.places import unit_codes
 
@@ -40,6 +42,9 @@ OPEN = (S.NEW, S.ASSIGNED, S.IN_PROGRESS)
 # A unit named by at least this share of the most-named unit's items is routed the case too.
 STORY_UNIT_SHARE = 0.5
 ORIGINS = ("alert", "story", "claim", "field_report", "manual")
+# An alert that escalated further is more urgent: its level (1-4) sets the case's default severity.
+ALERT_SEVERITY = {1: Severity.NORMAL, 2: Severity.HIGH, 3: Severity.CRITICAL, 4: Severity.CRITICAL}
+TITLE_CHARS = 200
 
 
 class CaseError(InputError):
@@ -137,20 +142,84 @@ class Cases:
         severity: Severity = Severity.NORMAL,
         units: Sequence[str] | None = None,
     ) -> tuple[Case, bool]:
-        """Open a case about a story, routed by default to the units the story is about."""
+        """Open a case about a story, routed by default to the units the story is about, with its links."""
         story = StoryTables(self.store).story(story_id)
         if story is None:
             raise CaseError(f"there is no story {story_id}; pick one from the stories list")
         chosen = list(units) if units is not None else self.story_units(story_id, story.units)
         return self.open(
-            title=story.label or f"Story {story_id}",
+            title=short_title(story.label) or f"Story {story_id}",
             origin="story",
             origin_id=story_id,
             story_id=story_id,
             units=chosen,
             severity=severity,
             actor=actor,
-            summary=", ".join(story.key_phrases),
+            summary=with_links(", ".join(story.key_phrases), story_links(self.store, story_id)),
+        )
+
+    def open_from_alert(
+        self,
+        alert_id: int,
+        actor: str,
+        *,
+        severity: Severity | None = None,
+        units: Sequence[str] | None = None,
+    ) -> tuple[Case, bool]:
+        """Open a case from an alert: about its story when it has one, routed to the units it is about.
+
+        The title is the story's label (else the alert's headline); the severity follows the alert's level.
+        """
+        alert = DetectionTables(self.store).alert(alert_id)
+        if alert is None:
+            raise CaseError(f"there is no alert {alert_id}; see `civicpulse alerts list`")
+        subject = str(alert["subject_id"])
+        story_id = int(subject) if alert["subject_kind"] == "story" and subject.isdigit() else None
+        story = StoryTables(self.store).story(story_id) if story_id is not None else None
+        if units is None:
+            named = self.story_units(story_id, story.units) if story_id is not None and story else []
+            units = named or [c for c in alert_unit_codes(alert) if self.directory.get(c)][:3]
+        headline = str(alert.get("headline") or "")
+        return self.open(
+            title=short_title(story.label if story else "") or short_title(headline) or f"Alert {alert_id}",
+            origin="alert",
+            origin_id=alert_id,
+            story_id=story_id if story else None,
+            units=units,
+            severity=severity or ALERT_SEVERITY.get(int(alert["level"]), Severity.HIGH),
+            actor=actor,
+            summary=with_links(headline, story_links(self.store, story.id or 0) if story else []),
+        )
+
+    def open_from_claim(
+        self,
+        claim_id: int,
+        actor: str,
+        *,
+        severity: Severity = Severity.NORMAL,
+        units: Sequence[str] | None = None,
+    ) -> tuple[Case, bool]:
+        """Open a case to answer a claim, routed to the units of the stories that repeat it, with its links.
+
+        The claim's own case is separate from its stories' cases: a false claim is answered once, city-wide.
+        """
+        claims = ClaimTables(self.store)
+        claim = claims.get(claim_id)
+        if claim is None:
+            raise CaseError(f"there is no claim {claim_id}; see `civicpulse claims list`")
+        if units is None:
+            linked = claims.stories(claim_id)
+            ranked = sorted(linked, key=lambda sid: (-linked[sid], sid))[:3]
+            units = list(dict.fromkeys(code for sid in ranked for code in self.story_units(sid)))[:3]
+        links = [claim.review_url, *claim.appearances]
+        return self.open(
+            title=short_title(claim.text),
+            origin="claim",
+            origin_id=claim_id,
+            units=units,
+            severity=severity,
+            actor=actor,
+            summary=with_links(claim.summary or claim.text, [u for u in links if u]),
         )
 
     def story_units(self, story_id: int, named: tuple[str, ...] = ()) -> list[str]:
@@ -171,7 +240,7 @@ class Cases:
         if report is None:
             raise CaseError(f"there is no field report {report_id}")
         case, created = self.open(
-            title=report.text.split("\n", 1)[0][:200],
+            title=short_title(report.text.split("\n", 1)[0]) or f"Field report {report_id}",
             origin="field_report",
             origin_id=report_id,
             story_id=story_id,
@@ -348,3 +417,32 @@ class Cases:
             link=f"{self.settings.public_url.rstrip('/')}/cases/{case.id}",
             data={"case_id": case.id, "status": str(case.status), "units": list(case.units)},
         )
+
+
+def short_title(text: str, limit: int = TITLE_CHARS) -> str:
+    """The first line of `text`, cut at a word boundary with an ellipsis when longer than `limit`."""
+    line = " ".join(text.strip().split("\n", 1)[0].split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def with_links(summary: str, links: Sequence[str]) -> str:
+    """A case summary followed by its source links, one per line (the case page shows them)."""
+    unique = list(dict.fromkeys(links))
+    if not unique:
+        return summary.strip()
+    return (summary.strip() + "\n\nLiên kết / Links:\n" + "\n".join(unique)).strip()
+
+
+def alert_unit_codes(alert: dict[str, object]) -> list[str]:
+    """Unit codes an alert touches: its subject if a unit, then the places its items name."""
+    codes: list[str] = []
+    if alert["subject_kind"] == "unit":
+        codes += str(alert["subject_id"]).split("|")
+    explanation = alert.get("explanation")
+    places = explanation.get("places") if isinstance(explanation, dict) else None
+    for place in places or []:
+        codes += [c for c in str(place).split("|") if c and c not in codes]
+    return codes

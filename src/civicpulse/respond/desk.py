@@ -19,16 +19,18 @@ from civicpulse.models import Case, CaseStatus, Clarification, FieldReport
 from civicpulse.respond.cases import Cases
 from civicpulse.respond.clarifications import Clarifications, parse_claims, parse_sources
 from civicpulse.respond.impact import Impact, measure
-from civicpulse.respond.notices import Notifier
+from civicpulse.respond.notice_queue import NoticeQueue
+from civicpulse.respond.notices import Notice, Notifier
 from civicpulse.respond.notify import smtp_options
-from civicpulse.respond.sending import ContactSender
+from civicpulse.respond.sending import ContactSender, TelegramSender
 from civicpulse.respond.units import Directory
 from civicpulse.store import Store
 
 
-def default_notifier(store: Store) -> Notifier:
-    """E-mail and webhooks through the alerts' SMTP server (`civicpulse recipients smtp`) and sender."""
-    return ContactSender(smtp_options(store))
+def notice_queue(settings: Settings, store: Store, telegram: httpx.Client | None = None) -> NoticeQueue:
+    """Notices through the delivery log: e-mail via the alerts' SMTP server, webhooks, Telegram chats."""
+    bot = TelegramSender(telegram, settings.telegram_bot_token) if telegram is not None else None
+    return NoticeQueue(store, ContactSender(smtp_options(store), telegram=bot))
 
 
 class ResponseDesk:
@@ -47,13 +49,18 @@ class ResponseDesk:
         self.settings = settings
         self.store = store
         self.clock = clock
-        self.notifier = notifier or default_notifier(store)
+        client = None
+        if settings.telegram_bot_token:
+            client = telegram or httpx.Client(base_url=settings.telegram_api_url, timeout=20.0)
+        self.queue: NoticeQueue | None = None  # None when the caller brings its own notifier (tests)
+        if notifier is None:
+            self.queue = notifier = notice_queue(settings, store, client)
+        self.notifier = notifier
         self.cases = Cases(store, settings, self.notifier, clock)
         self.field = FieldReports(store, settings, pipeline)
         self.clarifications = Clarifications(store, settings, self.notifier)
         self.bot: TelegramBot | None = None
-        if settings.telegram_bot_token:
-            client = telegram or httpx.Client(base_url=settings.telegram_api_url, timeout=20.0)
+        if client is not None:
             self.bot = TelegramBot(client, settings.telegram_bot_token, self.field, store)
 
     @property
@@ -67,11 +74,28 @@ class ResponseDesk:
     def submit_report(self, submission: Submission) -> tuple[FieldReport, bool]:
         return self.field.submit(submission)
 
+    def in_foreground(self) -> ResponseDesk:
+        """Send no notices from a background thread: a command delivers them with `deliver_now` and exits."""
+        if self.queue is not None:
+            self.queue.autostart = False
+        return self
+
+    def deliver_now(self) -> int:
+        """Send the notices that are due now (one round; failures wait for their retry); return attempts."""
+        return self.queue.run_once() if self.queue is not None else 0
+
     def transition(self, case_id: int, to: CaseStatus | str, actor: str, note: str = "") -> Case:
-        """Move a case, then tell the Telegram chats whose reports are part of it."""
+        """Move a case, then tell the Telegram chats whose reports are part of it (through the queue)."""
         case = self.cases.transition(case_id, to, actor, note)
         if self.bot is not None:
-            self.bot.case_changed(case_id, str(case.status))
+            for chat_id, text in self.bot.case_messages(case_id, str(case.status)):
+                notice = Notice(
+                    kind="case.status",
+                    subject=f"#{case_id} {case.status}",
+                    text=text,
+                    data={"case_id": case_id, "status": str(case.status)},
+                )
+                self.notifier.send([f"telegram:{chat_id}"], notice)
         return case
 
     def telegram_update(self, update: dict[str, Any]) -> FieldReport | None:

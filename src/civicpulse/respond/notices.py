@@ -1,7 +1,8 @@
 """Notices the response loop sends (case routed, case overdue, clarification published, daily briefing).
 
-Delivery is not done here: a `Notifier` takes the contact points (`mailto:` addresses, webhook URLs) and a
-notice. The detection stage's notifier is used when it is available; `Outbox` keeps notices in memory.
+Delivery is not done here: a `Notifier` takes the contact points (`mailto:` addresses, webhook URLs,
+`telegram:<chat>`) and a notice. `notice_queue.NoticeQueue` sends them through the alerts' delivery log
+(retries, dead letters); `Outbox` keeps notices in memory (tests, and commands that must not send).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class Notifier(Protocol):
 
     def send(self, contacts: Sequence[str], notice: Notice) -> None: ...
 
+    def start(self) -> None:
+        """Begin delivering in the background (what was queued before a restart, too)."""
+
 
 class Outbox:
     """A notifier that only remembers what it was asked to send (no transport configured, and tests)."""
@@ -37,3 +41,6 @@ class Outbox:
 
     def send(self, contacts: Sequence[str], notice: Notice) -> None:
         self.sent.append((tuple(contacts), notice))
+
+    def start(self) -> None:
+        """Nothing to deliver in the background."""

@@ -9,13 +9,13 @@ or fails holds up nobody else; a failed attempt is retried with exponential back
 from __future__ import annotations
 
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from civicpulse.respond.delivery import DeliveryWorker, RetryPolicy, attempt_log
 from civicpulse.respond.notify_schedule import send_at
 from civicpulse.respond.notify_senders import EmailSender, Outcome, SmtpOptions, WebhookSender
 from civicpulse.store import Store
@@ -37,8 +37,10 @@ def smtp_options(store: Store) -> SmtpOptions:
     return SmtpOptions(**{k: v for k, v in saved.items() if k in ("host", "port", "sender")})
 
 
-class Notifier:
+class Notifier(DeliveryWorker):
     """Queues deliveries of alerts to recipients and sends the due ones, each recipient on its own."""
+
+    name = "civicpulse-notify"
 
     def __init__(
         self,
@@ -52,23 +54,16 @@ class Notifier:
         workers: int = 4,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        super().__init__(poll_s)
         self.tables = DetectionTables(store)
         self.senders: dict[str, Sender] = (
             senders
             if senders is not None
             else {"webhook": WebhookSender(), "email": EmailSender(smtp_options(store))}
         )
-        self.max_attempts = max_attempts
-        self.backoff_s = backoff_s
-        self.max_backoff_s = max_backoff_s
-        self.poll_s = poll_s
+        self.policy = RetryPolicy(max_attempts, backoff_s, max_backoff_s)
         self.workers = workers
         self.clock = clock
-        self.autostart = True
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
 
     # -- the sink the detect stage writes to ---------------------------------------------------------
 
@@ -89,36 +84,9 @@ class Notifier:
         ]
         self.tables.enqueue(rows)
         if rows:
-            self.start()  # the thread starts with the first delivery, so idle pipelines run none
-            self._wake.set()
+            self.wake()  # the thread starts with the first delivery, so idle pipelines run none
 
-    # -- the worker ----------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Start the delivery thread (idempotent, unless `autostart` is off); it stops with `stop`."""
-        with self._lock:
-            if not self.autostart:
-                return
-            if self._thread is None or not self._thread.is_alive():
-                self._stop.clear()
-                self._thread = threading.Thread(target=self._loop, name="civicpulse-notify", daemon=True)
-                self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the delivery thread to finish its round and wait for it."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:
-                log.exception("delivering alerts failed; retrying in %.0f s", self.poll_s)
-            self._wake.wait(self.poll_s)
-            self._wake.clear()
+    # -- the worker ---------------------------------------------------------------------------------
 
     def run_once(self) -> int:
         """Send every due delivery, recipients in parallel; return how many attempts were made."""
@@ -146,21 +114,8 @@ class Notifier:
 
     def _record(self, delivery: dict[str, Any], outcome: Outcome) -> None:
         attempt = int(delivery["attempts"]) + 1
-        values: dict[str, Any] = {"last_error": outcome.error}
-        if outcome.ok:
-            values.update(status="sent", sent_at=self.clock())
-        elif attempt >= self.max_attempts:
-            values.update(status="dead")
-        else:
-            wait = min(self.max_backoff_s, self.backoff_s * 2 ** (attempt - 1))
-            values.update(next_attempt_at=self.clock() + timedelta(seconds=wait))
-        log_row = {
-            "outcome": "sent" if outcome.ok else "failed",
-            "code": outcome.code,
-            "error": outcome.error,
-            "duration_ms": outcome.duration_ms,
-        }
-        self.tables.record_attempt(delivery["id"], attempt, log_row, **values)
+        values = self.policy.after(attempt, outcome, self.clock())
+        self.tables.record_attempt(delivery["id"], attempt, attempt_log(outcome), **values)
 
 
 def alert_payload(delivery: dict[str, Any]) -> dict[str, Any]:

@@ -19,12 +19,13 @@ TIMEOUT_S = 10.0
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one attempt went: ok or not, a status code (HTTP or SMTP) and the error."""
+    """How one attempt went: ok or not, a status code (HTTP or SMTP), the error, whether a retry helps."""
 
     ok: bool
     code: int | None = None
     error: str = ""
     duration_ms: int = 0
+    permanent: bool = False
 
 
 def sign(secret: str, body: bytes) -> str:

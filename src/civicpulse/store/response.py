@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, insert, select, update
 
 from civicpulse.models import Attachment, Case, CaseEvent, CaseStatus, Responder, Severity
-from civicpulse.store.schema import case_attachments, case_events, case_units, cases, responders
+from civicpulse.store.schema import (
+    case_attachments,
+    case_events,
+    case_units,
+    cases,
+    enrichments,
+    items,
+    responders,
+)
 from civicpulse.store.store import aware
 
 if TYPE_CHECKING:
@@ -304,6 +312,19 @@ def _responder_row(responder: Responder) -> dict[str, Any]:
         "units": list(responder.units),
         "updated_at": datetime.now(UTC),
     }
+
+
+def story_links(store: Store, story_id: int, limit: int = 5) -> list[str]:
+    """The web addresses of a story's first items (where it started), for a case opened about it."""
+    query = (
+        select(items.c.url)
+        .join(enrichments, enrichments.c.item_id == items.c.id)
+        .where(enrichments.c.story_id == story_id, items.c.url != "")
+        .order_by(items.c.id)
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        return [str(url) for url in conn.execute(query).scalars()]
 
 
 def _responder(row: Any) -> Responder:

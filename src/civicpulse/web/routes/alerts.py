@@ -255,14 +255,8 @@ def case_form(
     """Open a case from an alert (about its story when it has one) and move the alert to case_opened."""
     detail = alert_detail(store, principal, alert_id, Translator(choose_language(request)), workbench)
     alert = detail.alert
-    body = NewCase(
-        origin="story" if alert.story_id else "alert",
-        origin_id=alert.story_id or alert.id,
-        story_id=alert.story_id,
-        title=alert.label or alert.reason[:200],
-        units=alert.units[:3] or None,
-        summary=alert.reason,
-    )
+    # The desk copies the story's title, units and links; the alert's level sets the severity.
+    body = NewCase(origin="alert", origin_id=alert.id, severity="normal")
     try:
         case = open_case(desk, principal, body)
         if alert.status in MOVES:

@@ -64,6 +64,16 @@ def open_case(desk: Any, principal: Principal, body: NewCase) -> Case:
         )
     elif body.origin == "field_report" and body.origin_id is not None:
         case, _ = desk.cases.open_from_field_report(body.origin_id, principal.username, severity=severity)
+    elif body.origin == "alert" and body.origin_id is not None:
+        # "normal" is the form's default: an alert's own level sets the severity unless another is chosen.
+        by_level = None if severity == "normal" else severity
+        case, _ = desk.cases.open_from_alert(
+            body.origin_id, principal.username, severity=by_level, units=body.units
+        )
+    elif body.origin == "claim" and body.origin_id is not None:
+        case, _ = desk.cases.open_from_claim(
+            body.origin_id, principal.username, severity=severity, units=body.units
+        )
     else:
         case, _ = desk.cases.open(
             title=body.title,
