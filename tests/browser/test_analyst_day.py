@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from civicpulse.store.access import AccessTables
 from civicpulse.store.detection import DetectionTables
 from tests.browser.conftest import Served, sign_in
 
@@ -44,17 +45,18 @@ def test_a_topic_with_a_syntax_error_shows_where(page: Any) -> None:
     page.locator("#topic-query").press_sequentially('ngập AND ("Thủ Đức"', delay=5)
     error = page.locator("#query-status .query-error")
     error.wait_for()
-    assert "(cột 10)" in error.inner_text()
+    assert error.locator("p").inner_text() == "Lỗi cú pháp: dấu '(' này chưa được đóng (cột 10)"
     assert error.locator("pre.caret").inner_text().endswith("\n" + " " * 9 + "^")  # under the "("
     page.click("button[name=action][value=save]")  # the server refuses it too, with the same caret
     assert page.locator(".query-error pre.caret").is_visible()
+    assert "dấu '(' này chưa được đóng" in page.locator(".query-error p").inner_text()
     page.locator("#topic-query").fill('ngập AND "Thủ Đức"')
     page.locator("#query-status .ok-text").wait_for()
 
 
-def test_switch_language_and_sign_out(page: Any) -> None:
+def test_switch_language_and_sign_out(page: Any, browser: Any, served: Served) -> None:
     sign_in(page)
-    page.click(".langs a[hreflang=en]")
+    page.click(".langs button[value=en]")
     assert page.locator("#hotspots h2").inner_text().startswith("Hotspots now")
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto("/alerts")
@@ -63,3 +65,17 @@ def test_switch_language_and_sign_out(page: Any) -> None:
     page.wait_for_url("**/login**")
     page.goto("/")
     assert "/login" in page.url
+    # Another browser, no cookies: signing in again brings the account's language back.
+    elsewhere = browser.new_context(base_url=served.url, locale="vi-VN").new_page()
+    try:
+        sign_in(elsewhere)
+        assert elsewhere.locator("html").get_attribute("lang") == "en"
+        assert elsewhere.locator("#hotspots h2").inner_text().startswith("Hotspots now")
+        elsewhere.click(".langs button[value=vi]")
+        assert elsewhere.locator("html").get_attribute("lang") == "vi"
+    finally:
+        elsewhere.context.close()
+        tables = AccessTables(served.store)  # the other tests read Vietnamese, whatever happened here
+        ana = tables.user_by_name("ana")
+        assert ana is not None
+        tables.update_user(ana.id, ana.updated_at, language="")

@@ -38,6 +38,8 @@ def test_the_check_endpoint_gives_the_error_position(app_client: TestClient) -> 
         "ok": True,
         "problem": "",
         "position": None,
+        "code": "",
+        "message": "",
     }
     wrong = app_client.get("/api/topics/check", params={"q": "ngập AND (mưa OR"}).json()
     assert wrong["ok"] is False

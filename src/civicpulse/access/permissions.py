@@ -89,6 +89,7 @@ class Principal:
     csrf_token: str = ""
     session_hash: str = ""
     must_change_password: bool = False
+    language: str = ""  # the account's chosen interface language ("" until chosen)
 
     def can(self, permission: Permission | str) -> bool:
         return allows(self.role, Permission(permission))

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from civicpulse.detect.lifecycle import give_feedback, move
+from civicpulse.models import Item
 from civicpulse.store import Store
 from civicpulse.store.detection import DetectionTables
+from civicpulse.understand.classify.tasks import TASKS, TRAINABLE
+from civicpulse.understand.classify.uncertainty import most_uncertain
 from civicpulse.understand.places import Gazetteer, Unit, load_gazetteer
 from civicpulse.understand.topics import QuerySyntaxError, compile_query
 
@@ -31,12 +34,12 @@ class Workbench:
         """Return the city's units with their centroids and areas."""
         return self.gazetteer.units
 
-    def query_error(self, query: str) -> tuple[str, int] | None:
-        """Return (problem, 0-based position) when `query` does not parse, else None."""
+    def query_error(self, query: str) -> QuerySyntaxError | None:
+        """Return the problem (its code, words, 0-based position) when `query` does not parse, else None."""
         try:
             compile_query(query)
         except QuerySyntaxError as exc:
-            return exc.problem, exc.position
+            return exc
         return None
 
     def matcher(self, query: str) -> Callable[[str], bool]:
@@ -50,3 +53,11 @@ class Workbench:
     def alert_feedback(self, alert_id: int, verdict: str, actor: str) -> float:
         """Record `useful` or `noise` on an alert (tunes its scope's sensitivity); return the adjustment."""
         return give_feedback(DetectionTables(self.store), alert_id, verdict, actor)
+
+    def label_tasks(self) -> dict[str, tuple[str, ...]]:
+        """Return the classifier tasks analysts may label, each with its labels in order."""
+        return {name: TASKS[name].labels for name in TRAINABLE}
+
+    def most_uncertain(self, items: list[Item], task: str, limit: int) -> list[tuple[Item, float]]:
+        """Rank `items` by how unsure `task`'s model was (margin sampling), most uncertain first."""
+        return most_uncertain(items, task, limit)

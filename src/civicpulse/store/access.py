@@ -32,6 +32,7 @@ class User:
     totp_enabled: bool
     created_at: datetime
     updated_at: datetime
+    language: str = ""  # "vi" or "en" once chosen; "" lets the browser's language decide
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class AccessTables:
             "disabled": False,
             "totp_secret": "",
             "totp_enabled": False,
+            "language": "",
             "created_at": at,
             "updated_at": at,
         }
@@ -146,7 +148,7 @@ class AccessTables:
             return int(conn.execute(query).scalar_one())
 
     def update_user(self, user_id: int, at: datetime, **values: Any) -> None:
-        """Change columns of one account (role, units, password_hash, disabled, totp_...)."""
+        """Change columns of one account (role, units, password_hash, disabled, totp_..., language)."""
         if "units" in values:
             values["units"] = list(values["units"])
         with self.store._write(), self.engine.begin() as conn:
@@ -300,6 +302,7 @@ def _user(m: Any) -> User:
         totp_enabled=bool(m["totp_enabled"]),
         created_at=_req(m["created_at"]),
         updated_at=_req(m["updated_at"]),
+        language=m["language"],
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -54,6 +54,7 @@ class UserOut(BaseModel):
     must_change_password: bool
     totp_enabled: bool
     created_at: datetime
+    language: str = Field(description="The interface language the account chose (vi, en), or empty.")
 
     @classmethod
     def of(cls, user: User) -> UserOut:
@@ -65,6 +66,7 @@ class UserOut(BaseModel):
             must_change_password=user.must_change_password,
             totp_enabled=user.totp_enabled,
             created_at=user.created_at,
+            language=user.language,
         )
 
 
@@ -73,6 +75,12 @@ class AccountOut(BaseModel):
 
     user: UserOut
     tokens: list[TokenOut]
+
+
+class MeUpdate(BaseModel):
+    """What a user may change about their own account through the API."""
+
+    language: Literal["vi", "en"] = Field(description="The interface language of every page: vi or en.")
 
 
 class UserList(BaseModel):

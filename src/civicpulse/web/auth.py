@@ -109,6 +109,7 @@ def authenticate(request: Request) -> Principal | None:
             user.units,
             via="token",
             must_change_password=user.must_change_password,
+            language=user.language,
         )
     else:
         resolved = access.sessions.resolve(request.cookies.get(SESSION_COOKIE, ""))
@@ -124,6 +125,7 @@ def authenticate(request: Request) -> Principal | None:
             csrf_token=session.csrf_token,
             session_hash=session.id_hash,
             must_change_password=user.must_change_password,
+            language=user.language,
         )
     request.state.principal = principal
     return principal

@@ -196,8 +196,10 @@ class TopicCheck(BaseModel):
     """Whether a query parses; if not, the problem and its 0-based position."""
 
     ok: bool
-    problem: str = ""
+    problem: str = Field("", description="What is wrong, in English.")
     position: int | None = None
+    code: str = Field("", description="Names the problem: empty, unclosed_quote, unclosed_paren, ...")
+    message: str = Field("", description="What is wrong, in the caller's language (vi or en).")
 
 
 class TopicPreview(BaseModel):

@@ -28,10 +28,14 @@ def requested_language(request: Request) -> str | None:
 
 
 def choose_language(request: Request) -> str:
-    """Pick the language: `?lang=`, then the `lang` cookie, then Accept-Language, then Vietnamese."""
+    """Pick the language: `?lang=`, the signed-in account's choice, the `lang` cookie, Accept-Language, vi."""
     chosen = requested_language(request)
     if chosen:
         return chosen
+    # web.auth puts the principal on the request; its language is the account's, kept across sign-ins.
+    account_choice = getattr(getattr(request.state, "principal", None), "language", "")
+    if account_choice in LANGUAGES:
+        return str(account_choice)
     cookie = request.cookies.get(COOKIE, "")
     if cookie in LANGUAGES:
         return cookie

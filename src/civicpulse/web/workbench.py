@@ -23,13 +23,26 @@ class UnitPlace(Protocol):
     def area_km2(self) -> float: ...
 
 
+class QueryProblem(Protocol):
+    """Why a topic query does not parse (`understand.topics.QuerySyntaxError` has these)."""
+
+    @property
+    def problem(self) -> str: ...  # in English, for logs and the API
+    @property
+    def position(self) -> int: ...  # 0-based, where the caret goes
+    @property
+    def code(self) -> str: ...  # names the problem; web/translations words it (topics.problem.<code>)
+    @property
+    def token(self) -> str: ...  # the offending text, when the problem names one
+
+
 class Workbench(Protocol):
     """What `civicpulse.pipeline.workbench.Workbench` offers the dashboard."""
 
     @property
     def city(self) -> str: ...
     def units(self) -> Sequence[UnitPlace]: ...
-    def query_error(self, query: str) -> tuple[str, int] | None: ...
+    def query_error(self, query: str) -> QueryProblem | None: ...
     def matcher(self, query: str) -> Callable[[str], bool]: ...
     def move_alert(self, alert_id: int, status: str, actor: str) -> dict[str, Any]: ...
     def alert_feedback(self, alert_id: int, verdict: str, actor: str) -> float: ...

@@ -119,7 +119,9 @@ class _Compiler:
     def words(self, term: Term) -> list[str]:
         found = words(term.text)
         if not found:
-            raise QuerySyntaxError("this term has no letters or digits", self.query, term.position)
+            raise QuerySyntaxError(
+                "this term has no letters or digits", self.query, term.position, "no_letters", term.text
+            )
         return found
 
     def predicate(self, node: Node) -> Predicate:

@@ -24,10 +24,15 @@ OPERATORS = frozenset({"AND", "OR", "NOT"})
 
 
 class QuerySyntaxError(InputError):
-    """A query that cannot be parsed; the message shows the column and a caret under it."""
+    """A query that cannot be parsed; the message shows the column and a caret under it.
 
-    def __init__(self, problem: str, query: str, position: int) -> None:
+    `code` names the problem for translation (the web app words it in Vietnamese or English), and
+    `token` is the offending text where the problem names one.
+    """
+
+    def __init__(self, problem: str, query: str, position: int, code: str = "", token: str = "") -> None:
         self.problem, self.query, self.position = problem, query, position
+        self.code, self.token = code, token
         line = query.replace("\n", " ")
         super().__init__(f"{problem} at column {position + 1}\n  {line}\n  {' ' * position}^")
 
@@ -97,7 +102,7 @@ def tokenize(query: str) -> list[Token]:
         elif ch == '"':
             end = query.find('"', i + 1)
             if end < 0:
-                raise QuerySyntaxError("this quote is never closed", query, i)
+                raise QuerySyntaxError("this quote is never closed", query, i, "unclosed_quote")
             tokens.append(Token("phrase", query[i + 1 : end], i))
             i = end + 1
         else:
@@ -114,7 +119,9 @@ def _bare(word: str, query: str, position: int) -> Token:
     if word.startswith("NEAR/"):
         near = _NEAR.match(word)
         if near is None or int(near.group(1)) < 1:
-            raise QuerySyntaxError("NEAR needs a distance in words, like NEAR/5", query, position)
+            raise QuerySyntaxError(
+                "NEAR needs a distance in words, like NEAR/5", query, position, "near_distance", word
+            )
         return Token("near", word, position, int(near.group(1)))
     return Token("word", word, position)
 
@@ -123,12 +130,13 @@ def parse(query: str) -> Node:
     """Parse `query` into a tree; raise `QuerySyntaxError` pointing at the problem."""
     parser = _Parser(query, tokenize(query))
     if not parser.tokens:
-        raise QuerySyntaxError("the query is empty", query, 0)
+        raise QuerySyntaxError("the query is empty", query, 0, "empty")
     node = parser.or_()
     if parser.peek() is not None:
         token = parser.tokens[parser.at]
-        problem = "this ')' has no matching '('" if token.kind == "close" else f"unexpected {token.text!r}"
-        raise QuerySyntaxError(problem, query, token.position)
+        if token.kind == "close":
+            raise QuerySyntaxError("this ')' has no matching '('", query, token.position, "unmatched_close")
+        raise QuerySyntaxError(f"unexpected {token.text!r}", query, token.position, "unexpected", token.text)
     return node
 
 
@@ -144,9 +152,9 @@ class _Parser:
         self.at += 1
         return token
 
-    def error(self, problem: str) -> QuerySyntaxError:
+    def error(self, problem: str, code: str, token: str = "") -> QuerySyntaxError:
         position = self.tokens[self.at].position if self.at < len(self.tokens) else len(self.query)
-        return QuerySyntaxError(problem, self.query, position)
+        return QuerySyntaxError(problem, self.query, position, code, token)
 
     def or_(self) -> Node:
         children = [self.and_()]
@@ -176,7 +184,10 @@ class _Parser:
             right = self.primary()
             if not positional(left) or not positional(right):
                 raise QuerySyntaxError(
-                    "NEAR joins words, phrases or (a OR b) groups of them", self.query, operator.position
+                    "NEAR joins words, phrases or (a OR b) groups of them",
+                    self.query,
+                    operator.position,
+                    "near_sides",
                 )
             left = Near(left, right, operator.distance)
         return left
@@ -188,15 +199,20 @@ class _Parser:
             text = token.text.strip()
             prefix = text.endswith("*")
             if "*" in text.rstrip("*") or text.endswith("**") or text == "*":
-                raise QuerySyntaxError("'*' may only end a word, like ngập*", self.query, token.position)
+                raise QuerySyntaxError(
+                    "'*' may only end a word, like ngập*", self.query, token.position, "star"
+                )
             return Term(text.rstrip("*"), prefix, token.position)
         if kind == "open":
             opening = self.take()
             node = self.or_()
             if self.peek() != "close":
-                raise QuerySyntaxError("this '(' is never closed", self.query, opening.position)
+                raise QuerySyntaxError(
+                    "this '(' is never closed", self.query, opening.position, "unclosed_paren"
+                )
             self.take()
             return node
         if kind is None:
-            raise self.error("the query ends where a word, phrase or '(' was expected")
-        raise self.error(f"expected a word, phrase or '(' but found {self.tokens[self.at].text!r}")
+            raise self.error("the query ends where a word, phrase or '(' was expected", "ends_early")
+        found = self.tokens[self.at].text
+        raise self.error(f"expected a word, phrase or '(' but found {found!r}", "expected_term", found)

@@ -11,9 +11,18 @@ from civicpulse.access import totp
 from civicpulse.access.accounts import AccountError
 from civicpulse.access.permissions import Permission, Principal
 from civicpulse.store.access import User
-from civicpulse.web.access_schemas import AccountOut, CreatedToken, NewToken, TokenOut, UserOut
-from civicpulse.web.auth import actor, get_access, record, require
+from civicpulse.web.access_schemas import (
+    AccountOut,
+    CreatedToken,
+    MeUpdate,
+    NewToken,
+    TokenOut,
+    UserOut,
+)
+from civicpulse.web.auth import actor, get_access, record, require, safe_next
 from civicpulse.web.deps import PagesDep
+from civicpulse.web.i18n import COOKIE, LANGUAGES
+from civicpulse.web.rendering import ONE_YEAR_S
 
 router = APIRouter(tags=["account"])
 Me = Annotated[Principal, require(Permission.MANAGE_OWN_ACCOUNT)]
@@ -149,3 +158,36 @@ def totp_disable(request: Request, pages: PagesDep, principal: TotpUser, code: T
     if get_access(request).accounts.totp_disable(me(request, principal), code, actor(request, principal)):
         return RedirectResponse("/account?done=totp_off", status_code=303)
     return account_page(request, pages, principal, status=400, error="login.bad_code")
+
+
+def save_language(request: Request, principal: Principal, language: str) -> User:
+    """Keep `language` as the account's interface language (every page, every sign-in) and audit it."""
+    if language not in LANGUAGES:
+        raise HTTPException(400, f"Unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}.")
+    access = get_access(request)
+    access.tables.update_user(principal.user_id, access.clock(), language=language)
+    record(request, principal, "account.language", principal.username, language=language)
+    return me(request, principal)
+
+
+@router.post("/account/language", include_in_schema=False)
+def language_form(
+    request: Request, principal: Me, language: TextField = "", back: TextField = "/"
+) -> Response:
+    save_language(request, principal, language)
+    response = RedirectResponse(safe_next(back), status_code=303)
+    # The cookie too, so the sign-in page after signing out keeps speaking the same language.
+    response.set_cookie(COOKIE, language, max_age=ONE_YEAR_S, samesite="lax")
+    return response
+
+
+@router.get("/api/me", response_model=UserOut)
+def me_api(request: Request, principal: Me) -> UserOut:
+    """Show the signed-in account, with its interface language."""
+    return UserOut.of(me(request, principal))
+
+
+@router.patch("/api/me", response_model=UserOut)
+def update_me_api(request: Request, principal: Me, body: MeUpdate) -> UserOut:
+    """Change your own account: the interface language (vi or en) every page uses for you."""
+    return UserOut.of(save_language(request, principal, body.language))

@@ -18,6 +18,7 @@ from civicpulse.store.understanding import TopicTables
 from civicpulse.web.auth import record, require
 from civicpulse.web.dashboard_schemas import TopicCheck, TopicIn, TopicOut, TopicPreview
 from civicpulse.web.deps import PagesDep, StoreDep
+from civicpulse.web.i18n import DEFAULT_LANGUAGE, Translator, choose_language
 from civicpulse.web.schemas import ItemOut
 from civicpulse.web.workbench import Workbench, WorkbenchDep
 
@@ -35,19 +36,31 @@ def topic_list(store: Store) -> list[TopicOut]:
     return [TopicOut.of(tp, counts.get(tp.id or 0, 0)) for tp in TopicTables(store).topics()]
 
 
-def check(workbench: Workbench, query: str) -> TopicCheck:
-    """Whether `query` parses, else its problem and position."""
+def check(workbench: Workbench, query: str, t: Translator | None = None) -> TopicCheck:
+    """Whether `query` parses, else its problem, position and code, worded by `t` (Vietnamese by default)."""
+    words = t or Translator(DEFAULT_LANGUAGE)
     if not query.strip():
         return TopicCheck(
-            ok=False, problem='the query is empty; type words, "phrases", AND, OR, NOT', position=0
+            ok=False,
+            problem='the query is empty; type words, "phrases", AND, OR, NOT',
+            position=0,
+            code="empty",
+            message=words("topics.problem.empty"),
         )
     error = workbench.query_error(query)
-    return TopicCheck(ok=True) if error is None else TopicCheck(ok=False, problem=error[0], position=error[1])
+    if error is None:
+        return TopicCheck(ok=True)
+    # A code this app has no words for still shows the parser's English rather than a bare key.
+    key = f"topics.problem.{error.code}"
+    message = words(key, token=error.token) if key in words.strings else error.problem
+    return TopicCheck(
+        ok=False, problem=error.problem, position=error.position, code=error.code, message=message
+    )
 
 
-def preview(store: Store, workbench: Workbench, query: str) -> TopicPreview:
+def preview(store: Store, workbench: Workbench, query: str, t: Translator | None = None) -> TopicPreview:
     """Run `query` over the newest items: how many match (overall, last 24 hours) and a few of them."""
-    verdict = check(workbench, query)
+    verdict = check(workbench, query, t)
     if not verdict.ok:
         return TopicPreview(check=verdict, scanned=0, matched=0, last_24h=0, samples=[])
     matches = workbench.matcher(query)
@@ -101,17 +114,17 @@ def topics_api(store: StoreDep, _principal: Viewer) -> list[TopicOut]:
 
 
 @router.get("/api/topics/check", response_model=TopicCheck)
-def check_api(workbench: WorkbenchDep, _principal: Viewer, q: QueryText = "") -> TopicCheck:
-    """Check a query's syntax: `ok`, or the problem and its 0-based position (for a caret)."""
-    return check(workbench, q)
+def check_api(request: Request, workbench: WorkbenchDep, _principal: Viewer, q: QueryText = "") -> TopicCheck:
+    """Check a query's syntax: `ok`, or the problem (code, your language's words) and its 0-based position."""
+    return check(workbench, q, Translator(choose_language(request)))
 
 
 @router.get("/api/topics/preview", response_model=TopicPreview)
 def preview_api(
-    store: StoreDep, workbench: WorkbenchDep, _principal: Viewer, q: QueryText = ""
+    request: Request, store: StoreDep, workbench: WorkbenchDep, _principal: Viewer, q: QueryText = ""
 ) -> TopicPreview:
     """Count how many of the newest 3,000 items a query matches (and in the last 24 hours), with samples."""
-    return preview(store, workbench, q)
+    return preview(store, workbench, q, Translator(choose_language(request)))
 
 
 def editor(
@@ -124,8 +137,9 @@ def editor(
     body: TopicIn,
     status_code: int = 200,
 ) -> HTMLResponse:
-    verdict = check(workbench, body.query) if body.query else TopicCheck(ok=True)
-    shown = preview(store, workbench, body.query) if body.query and verdict.ok else None
+    t = Translator(choose_language(request))
+    verdict = check(workbench, body.query, t) if body.query else TopicCheck(ok=True)
+    shown = preview(store, workbench, body.query, t) if body.query and verdict.ok else None
     return pages.render(
         request,
         "topic_edit.html",

@@ -55,7 +55,7 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (ticket !== latest) { return; }  // an older answer arriving late must not overwrite a newer one
-        if (!data.ok) { showError(data.problem, data.position || 0); return; }
+        if (!data.ok) { showError(data.message || data.problem, data.position || 0); return; }
         status.innerHTML = "";
         var ok = document.createElement("p");
         ok.className = "ok-text";
