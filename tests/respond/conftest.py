@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from civicpulse.collect.ingest import Ingestor, RawEntry
 from civicpulse.config import Settings
@@ -13,6 +15,7 @@ from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.store import Store
 from civicpulse.store.stories import StoryTables
+from tests.respond.loopback import Hook, Inbox, smtp_on_loopback
 
 THU_DUC = "26824"
 START = datetime(2025, 10, 1, 0, 0, tzinfo=UTC)
@@ -49,3 +52,18 @@ def pipeline(settings: Settings, store: Store) -> Pipeline:
 @pytest.fixture
 def flood_story(settings: Settings, store: Store, pipeline: Pipeline) -> int:
     return replay_flood(settings, store, pipeline)
+
+
+@pytest.fixture
+def hooks() -> Iterator[list[Hook]]:
+    """Webhook receivers on loopback; a test appends the ones it starts, all are closed after it."""
+    made: list[Hook] = []
+    yield made
+    for hook in made:
+        hook.close()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
+    with smtp_on_loopback() as running:
+        yield running

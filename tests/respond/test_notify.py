@@ -6,82 +6,18 @@ import email.header
 import hashlib
 import hmac
 import json
-import socket
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from civicpulse.respond.notify import Notifier
 from civicpulse.respond.notify_senders import SIGNATURE_HEADER, EmailSender, SmtpOptions, WebhookSender
 from civicpulse.store import Store
 from civicpulse.store.detection import DetectionTables
+from tests.respond.loopback import Hook, Inbox
 
 NOW = datetime(2025, 9, 1, 3, 0, tzinfo=UTC)  # 10:00 in Ho Chi Minh City
-
-
-class Hook:
-    """A loopback HTTP server that records POSTs and answers with the statuses it is given, in turn."""
-
-    def __init__(self, statuses: list[int]) -> None:
-        self.statuses = statuses
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                hook.received.append((dict(self.headers), body))
-                status = hook.statuses.pop(0) if len(hook.statuses) > 1 else hook.statuses[0]
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def hooks() -> Iterator[list[Hook]]:
-    made: list[Hook] = []
-    yield made
-    for hook in made:
-        hook.close()
-
-
-class Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[Any] = []
-
-    def handle_message(self, message: Any) -> None:
-        self.messages.append(message)
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
-    inbox = Inbox()
-    with socket.socket() as probe:  # aiosmtpd needs a concrete port to check that it is up
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 class Clock:

@@ -19,7 +19,8 @@ from civicpulse.store import Store
 from civicpulse.store.response import ResponseTables
 from civicpulse.understand.places import Gazetteer, load_gazetteer
 
-KINDS = ("department", "police", "front", "mass_organisation", "press", "phuong", "xa", "dac khu")
+UNIT_KINDS = ("phuong", "xa", "dac khu")
+KINDS = ("department", "police", "front", "mass_organisation", "press", *UNIT_KINDS)
 CONTACT_PREFIXES = ("mailto:", "https://", "http://")
 
 
@@ -85,6 +86,12 @@ class Directory:
 
     def all(self) -> list[Responder]:
         return list(self.by_code.values())
+
+    def units_with_contacts(self) -> list[Responder]:
+        """The administrative units that have contact points (those a unit briefing can reach), by code."""
+        return sorted(
+            (r for r in self.by_code.values() if r.kind in UNIT_KINDS and r.contacts), key=lambda r: r.code
+        )
 
 
 _NONE = Responder(code="", name="", kind="")
