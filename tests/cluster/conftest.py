@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -112,3 +113,57 @@ def totals(url_or_store: object) -> tuple[int, int, int]:
     if store is not url_or_store:
         store.close()
     return int(assigned or 0), int(counted or 0), int(bucketed or 0)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PrivateNats:
+    """A NATS server of one test, so it can be killed and restarted on the same port and store directory.
+
+    The machine's shared server is never touched: other tests and people use it.
+    """
+
+    BINARY = os.environ.get("CIVICPULSE_TEST_NATS_SERVER", "/usr/sbin/nats-server")
+
+    def __init__(self, store_dir: Path, log: Path) -> None:
+        self.port, self.store_dir, self.log = free_port(), store_dir, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [self.BINARY, "-js", "-a", "127.0.0.1", "-p", str(self.port), "-sd", str(self.store_dir)]
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        wait_until(self._accepts, f"nats-server on port {self.port} accepting connections", 20.0)
+
+    def _accepts(self) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+        except OSError:
+            return False
+        return True
+
+    def kill(self) -> None:
+        """kill -9: the server's process ends without a goodbye, as in a crash or a power cut."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture
+def private_nats(tmp_path: Path) -> Iterator[PrivateNats]:
+    if not Path(PrivateNats.BINARY).is_file():
+        missing = FileNotFoundError(f"{PrivateNats.BINARY}; set CIVICPULSE_TEST_NATS_SERVER to a nats-server")
+        service_missing("a nats-server binary", missing)
+    server = PrivateNats(tmp_path / "jetstream", tmp_path / "nats-server.log")
+    server.start()
+    yield server
+    server.kill()

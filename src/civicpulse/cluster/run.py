@@ -18,7 +18,7 @@ from civicpulse.store import Store, open_store
 from civicpulse.store.scale import PartitionLease
 
 log = logging.getLogger(__name__)
-LEASE_POLL_S = 1.0
+POLL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -43,69 +43,124 @@ def run_worker(settings: Settings, spec: WorkerSpec, stop: threading.Event) -> M
     """Run `spec` until `stop` is set; the current batch always finishes (and is acknowledged) first."""
     store = open_store(spec.database_url)
     store.check_schema()
-    bus = JetStreamBus(spec.nats_url, spec.options, name=f"civicpulse-{spec.label}")
-    metrics, lease = Metrics(), PartitionLease(store, f"{spec.options.prefix}:{spec.label}")
-    state = {"leased": spec.partition is None}
+    try:
+        bus = JetStreamBus(spec.nats_url, spec.options, name=f"civicpulse-{spec.label}")
+    except BaseException:
+        store.close()
+        raise
+    running = Running(settings, spec, store, bus)
+    http = running.serve() if spec.health_port is not None else None
+    try:
+        if spec.stage == "collect":
+            _collect(settings, store, bus, stop)
+        else:
+            running.consume(stop)
+        return running.metrics
+    finally:
+        if http is not None:
+            http.close()
+        running.lease.release()
+        bus.close()
+        store.close()
 
-    def ready() -> str:
-        if not bus.connected:
+
+class Running:
+    """One worker process's connections, lease and counters, and its loop over batches."""
+
+    def __init__(self, settings: Settings, spec: WorkerSpec, store: Store, bus: JetStreamBus) -> None:
+        self.settings, self.spec, self.store, self.bus = settings, spec, store, bus
+        self.metrics = Metrics()
+        self.lease = PartitionLease(store, f"{spec.options.prefix}:{spec.label}")
+        self.leased = spec.partition is None
+
+    def ready(self) -> str:
+        """Return "" when the worker can work, else why not (for `/readyz`)."""
+        if not self.bus.connected:
             return "not connected to NATS"
-        if not state["leased"]:
-            return f"waiting for partition {spec.label} (another worker holds it)"
+        if not self.leased:
+            return (
+                f"waiting for partition {self.spec.label} (another worker holds it, or the database is away)"
+            )
         try:
-            store.ping()
+            self.store.ping()
         except Exception as exc:
             return str(exc)
         return ""
 
-    http = None
-    if spec.health_port is not None:
-        backlog = None
+    def serve(self) -> WorkerHttp:
+        spec, backlog = self.spec, None
         if spec.stage in ROLES:
             role = ROLES[spec.stage]
-            backlog = lambda: bus.backlog(role.source, role.stage, spec.partition)  # noqa: E731
+            backlog = lambda: self.bus.backlog(role.source, role.stage, spec.partition)  # noqa: E731
         http = WorkerHttp(
-            metrics,
+            self.metrics,
             stage=spec.stage,
             partition="" if spec.partition is None else str(spec.partition),
-            ready=ready,
+            ready=self.ready,
             backlog=backlog,
             host=spec.health_host,
-            port=spec.health_port,
+            port=spec.health_port or 0,
         )
         log.info("worker %s serves /healthz, /readyz and /metrics on port %d", spec.label, http.port)
-    try:
-        if spec.stage == "collect":
-            _collect(settings, store, bus, stop)
-            return metrics
-        # A stateful partition has one owner: a replacement waits here until the old owner's session ends.
-        while not state["leased"] and not stop.is_set():
-            state["leased"] = lease.try_acquire()
-            if not state["leased"]:
-                stop.wait(LEASE_POLL_S)
-        if stop.is_set():
-            return metrics
-        role = ROLES[spec.stage]
-        if role.partitioned and bus.backlog(role.source, role.stage, spec.partition)[1]:
-            # The previous owner died holding messages: let them come back (first, in order) before new ones.
-            stop.wait(spec.options.ack_wait_s)
-        bus.watch_max_deliveries(role.stage, role.source, spec.partition)
-        worker = StageWorker(settings, store, bus, role, partition=spec.partition, metrics=metrics)
-        log.info("worker %s started", spec.label)
+        return http
+
+    def consume(self, stop: threading.Event) -> None:
+        """Handle batches until `stop`; ride out outages of NATS and PostgreSQL instead of exiting.
+
+        The bus reconnects by itself and unacknowledged messages come back; the store's pool reconnects on
+        the next checkout. A stateful worker checks its lease before each batch: a dropped database session
+        ends the advisory lock, so it takes the lease again and rebuilds its state from the checkpoint.
+        """
+        worker: StageWorker | None = None
+        problem = ""
         while not stop.is_set():
             try:
+                if not self._hold_lease(worker, stop):
+                    return
+                if worker is None:
+                    worker = self._start()
+                if not self.bus.connected:
+                    raise ConnectionError("not connected to NATS (reconnecting)")
+                self.store.ping()  # fetch nothing while the database is away: deliveries are bounded
+                if problem:
+                    log.info("worker %s carries on (was: %s)", self.spec.label, problem)
+                    problem = ""
                 worker.run_once(timeout_s=1.0)
-            except Exception:
-                # The bus or the store is away (restarting, network): unacknowledged work comes back.
-                log.exception("worker %s could not fetch; trying again", spec.label)
-                stop.wait(1.0)
-        return metrics
-    finally:
-        if http is not None:
-            http.close()
-        lease.release()
-        bus.close()
-        store.close()
+            except Exception as error:
+                if str(error) != problem:
+                    log.warning("worker %s waits: %s", self.spec.label, error, exc_info=not problem)
+                problem = str(error)
+                stop.wait(POLL_S)
+
+    def _start(self) -> StageWorker:
+        spec, role = self.spec, ROLES[self.spec.stage]
+        self.bus.watch_max_deliveries(role.stage, role.source, spec.partition)
+        worker = StageWorker(
+            self.settings, self.store, self.bus, role, partition=spec.partition, metrics=self.metrics
+        )
+        log.info("worker %s started", spec.label)
+        return worker
+
+    def _hold_lease(self, worker: StageWorker | None, stop: threading.Event) -> bool:
+        """Make sure a stateful worker holds its partition (a standby waits here); False when stopping."""
+        spec, role = self.spec, ROLES[self.spec.stage]
+        if not role.partitioned or self.lease.holds():
+            return True
+        self.leased = False
+        if worker is not None:
+            log.warning(
+                "worker %s lost its partition lease (database session ended); taking it again", spec.label
+            )
+        while not self.lease.try_acquire():
+            if stop.wait(POLL_S):
+                return False
+        self.leased = True
+        if worker is not None:
+            worker.reset()  # another worker may have held the partition meanwhile
+        elif self.bus.backlog(role.source, role.stage, spec.partition)[1]:
+            # The previous owner died holding messages: let them come back (first, in order) before new ones.
+            stop.wait(spec.options.ack_wait_s)
+        return not stop.is_set()
 
 
 def _collect(settings: Settings, store: Store, bus: JetStreamBus, stop: threading.Event) -> None:

@@ -4,6 +4,9 @@ Outcomes are handled here, as the in-process runner does (STYLE.md 7): `Skip` is
 `Quarantine` goes to the quarantine table and the dead-letter stream with its reason; `Retry` and unexpected
 errors are redelivered with backoff until the last allowed delivery, then dead-lettered. Acks come only after
 the store commit, so a crash anywhere means redelivery, and idempotent writes make that harmless.
+
+An outage (the database or the bus away, e.g. restarting) is not the item's fault: it fails the whole batch,
+which is redelivered, and the stages are rebuilt from the last checkpoint before the next batch.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from threading import Lock
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from civicpulse.config import Settings
 from civicpulse.errors import Quarantine, Retry, Skip
@@ -67,6 +72,13 @@ class Metrics:
             self.last_batch_at = time.time()
 
 
+def is_outage(error: BaseException) -> bool:
+    """Whether `error` says the database is away (a restart, a dropped session), not that an item is bad."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
 class StageWorker:
     """Runs one role's stages over batches from the bus; `run_once` handles one batch."""
 
@@ -84,28 +96,44 @@ class StageWorker:
         self.partition = partition
         self.metrics = metrics or Metrics()
         self.stages = role.build(settings, store, partition, bus.options.partitions)
+        self._stale = False
         bus.ensure(role.stage, partition)
+
+    def reset(self) -> None:
+        """Rebuild the stages from the store's last checkpoint before the next batch.
+
+        After a failed batch the stages may hold state the store never got; after a lost partition lease
+        another worker may have moved the state on. Rebuilding waits for the next batch, so a database
+        that is still away fails that call (and is tried again), never the cleanup of the last one.
+        """
+        self._stale = True
 
     def run_once(self, timeout_s: float = 1.0) -> int:
         """Fetch and handle one batch; return how many messages it held (0 when the wait timed out)."""
+        if self._stale:
+            self.stages = self.role.build(
+                self.settings, self.store, self.partition, self.bus.options.partitions
+            )
+            self._stale = False
         deliveries = self.bus.fetch(self.role.source, self.role.stage, self.partition, timeout_s)
         if not deliveries:
             return 0
         started = time.perf_counter()
         try:
             self._handle(deliveries)
-        except Exception:
-            # Nothing of this batch was acknowledged; the stages may hold state the store never got, so
-            # they are rebuilt from the last checkpoint and the batch comes back after the backoff.
+        except Exception as error:
+            # Nothing of this batch was acknowledged; it comes back after the backoff.
+            cause = "the database is unreachable" if is_outage(error) else "it failed"
             log.exception(
-                "stage %s failed on a batch of %d; it will be redelivered", self.role.stage, len(deliveries)
+                "stage %s: %s during a batch of %d; it will be redelivered",
+                self.role.stage,
+                cause,
+                len(deliveries),
             )
             self.metrics.count(self.role.stage, "batch_failed")
             for delivery in deliveries:
                 self._nak_quietly(delivery)
-            self.stages = self.role.build(
-                self.settings, self.store, self.partition, self.bus.options.partitions
-            )
+            self.reset()
         self.metrics.batch(time.perf_counter() - started)
         return len(deliveries)
 
@@ -157,6 +185,8 @@ class StageWorker:
             except Retry as retry:
                 return self._later(delivery, item, stage.name, retry.reason)
             except Exception as exc:
+                if is_outage(exc):
+                    raise  # the whole batch waits for the database, no item is blamed
                 log.exception("stage %s failed on item %s", stage.name, item.id)
                 return self._later(delivery, item, stage.name, repr(exc))
         return item

@@ -7,12 +7,14 @@ connection, so a replacement worker waits until the old one is gone (its session
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, and_, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from civicpulse.models import Item
 from civicpulse.store.schema import enrichments, items
@@ -45,6 +47,7 @@ class PartitionLease:
         self.store = store
         self.key = zlib.crc32(f"civicpulse:{name}".encode())
         self._conn: Connection | None = None
+        self._held = False
 
     def try_acquire(self) -> bool:
         """Take the lease if free; return whether this process holds it."""
@@ -52,16 +55,44 @@ class PartitionLease:
             return True
         if self._conn is None:
             self._conn = self.store.engine.connect()
-        held = bool(self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar())
-        self._conn.commit()  # the lock is session-level; do not sit idle in a transaction
-        return held
+        try:
+            query = text("SELECT pg_try_advisory_lock(:k)")
+            self._held = bool(self._conn.execute(query, {"k": self.key}).scalar())
+            self._conn.commit()  # the lock is session-level; do not sit idle in a transaction
+        except DBAPIError:
+            self._forget()
+            raise
+        return self._held
+
+    def holds(self) -> bool:
+        """Whether this process still holds the lease (a restart or a dropped session ends the lock)."""
+        if self.store.dialect != "postgresql":
+            return True
+        if self._conn is None or not self._held:
+            return False
+        try:
+            self._conn.execute(text("SELECT 1"))
+            self._conn.commit()
+        except DBAPIError:
+            self._forget()
+            return False
+        return True
 
     def release(self) -> None:
-        if self._conn is not None:
+        if self._conn is None:
+            return
+        try:
             self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
             self._conn.commit()
+        except DBAPIError:  # the session is gone already, and the lock with it
+            pass
+        self._forget()
+
+    def _forget(self) -> None:
+        assert self._conn is not None
+        with contextlib.suppress(DBAPIError):
             self._conn.close()
-            self._conn = None
+        self._conn, self._held = None, False
 
 
 def blank_old_content(store: Store, before: datetime, batch: int = RETENTION_BATCH) -> int:
