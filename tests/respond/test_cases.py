@@ -8,11 +8,14 @@ import pytest
 
 from civicpulse.config import Settings
 from civicpulse.models import CaseStatus, Severity
-from civicpulse.respond.cases import TRANSITIONS, CaseError, Cases
+from civicpulse.respond.cases import TRANSITIONS, CaseError, Cases, short_title
 from civicpulse.respond.notices import Outbox
 from civicpulse.respond.units import import_file
 from civicpulse.store import Store
+from civicpulse.store.claims import Claim, ClaimTables
+from civicpulse.store.detection import DetectionTables
 from civicpulse.store.response import ResponseTables
+from civicpulse.store.stories import StoryTables
 
 from .conftest import THU_DUC
 
@@ -155,3 +158,74 @@ def test_performance_counts_on_time_and_median(cases: Cases, clock: Clock) -> No
     (row,) = cases.performance()
     assert (row.unit, row.assigned, row.answered, row.on_time, row.median_hours) == (THU_DUC, 2, 2, 1, 20.0)
     assert row.on_time_rate == 0.5
+
+
+def make_alert(store: Store, story_id: int, level: int) -> int:
+    headline = f"story {story_id}: 24 items in the last hour"
+    row = {
+        "subject_kind": "story",
+        "subject_id": str(story_id),
+        "scope": "default",
+        "status": "new",
+        "level": level,
+        "score": 0.9,
+        "headline": headline,
+        "explanation": {"headline": headline, "places": [THU_DUC]},
+        "opened_at": NOW,
+        "escalated_at": None,
+        "feedback": "",
+    }
+    alert_id: int = DetectionTables(store).save([], [row], [], None)[0]
+    return alert_id
+
+
+def test_a_case_from_an_alert_copies_the_story_title_units_and_links(
+    cases: Cases, store: Store, flood_story: int
+) -> None:
+    alert_id = make_alert(store, flood_story, level=3)
+    case, created = cases.open_from_alert(alert_id, "analyst")
+    story = StoryTables(store).story(flood_story)
+    assert created and story is not None
+    assert (case.origin, case.origin_id, case.story_id) == ("alert", alert_id, flood_story)
+    assert case.title == short_title(story.label) and case.title
+    assert case.units == (THU_DUC,) and case.severity == Severity.CRITICAL  # level 3
+    assert "https://bao.example.vn/ngap-thu-duc-0" in case.summary
+    # The story already has this case: a second alert about it finds the case instead of doubling it.
+    again, created = cases.open_from_alert(make_alert(store, flood_story, level=1), "analyst2")
+    assert not created and again.id == case.id
+    with pytest.raises(CaseError, match="no alert 999"):
+        cases.open_from_alert(999, "analyst")
+
+
+def test_a_case_from_a_claim_goes_to_the_units_of_the_stories_repeating_it(
+    cases: Cases, store: Store, flood_story: int
+) -> None:
+    claims = ClaimTables(store)
+    claim, _ = claims.add(
+        Claim(
+            text="Đê bao ở phường Thủ Đức đã vỡ, nước sẽ ngập cả khu trong đêm nay " * 4,
+            verdict="false",
+            review_url="https://factcheck.example.vn/de-bao-thu-duc",
+            appearances=("https://mxh.example.vn/p/1",),
+        )
+    )
+    for item in store.search("Ngập sâu ở phường Thủ Đức")[:2]:
+        claims.decide(item.id or 0, claim.id or 0, "linked", "analyst")
+    case, _ = cases.open_from_claim(claim.id or 0, "analyst")
+    assert (case.origin, case.origin_id, case.story_id) == ("claim", claim.id, None)
+    assert case.title.startswith("Đê bao ở phường Thủ Đức đã vỡ") and case.title.endswith("…")
+    assert len(case.title) <= 200
+    assert case.units == (THU_DUC,)
+    assert "https://factcheck.example.vn/de-bao-thu-duc" in case.summary
+    assert "https://mxh.example.vn/p/1" in case.summary
+    lonely, _ = claims.add(Claim(text="Giá điện tăng gấp đôi từ tháng sau", verdict="false"))
+    unrouted, _ = cases.open_from_claim(lonely.id or 0, "analyst")
+    assert unrouted.units == () and unrouted.status == CaseStatus.NEW
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Ngập  sâu\nchi tiết", "Ngập sâu"), ("a " * 150, ("a " * 99).strip() + "…"), ("", "")],
+)
+def test_short_titles_are_one_line_cut_at_a_word(text: str, expected: str) -> None:
+    assert short_title(text) == expected
