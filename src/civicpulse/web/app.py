@@ -28,6 +28,7 @@ from civicpulse.web.routes import (
     guide,
     health,
     items,
+    labels,
     login,
     overview,
     portal,
@@ -93,6 +94,6 @@ def create_app(
         app.include_router(module.router)
     for module in (cases, field, clarifications, reports, portal):  # the response loop (issue 8)
         app.include_router(module.router)
-    for module in (stories, alerts, topics, units, search, guide):  # the analysts' dashboard (issue 7)
+    for module in (stories, alerts, topics, units, search, labels, guide):  # the analysts' dashboard (7, 5)
         app.include_router(module.router)
     return app

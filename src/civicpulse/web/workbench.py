@@ -7,6 +7,8 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, HTTPException, Request
 
+from civicpulse.models import Item
+
 
 class UnitPlace(Protocol):
     """One of the city's units as the map needs it (the gazetteer's `Unit` has these)."""
@@ -46,6 +48,8 @@ class Workbench(Protocol):
     def matcher(self, query: str) -> Callable[[str], bool]: ...
     def move_alert(self, alert_id: int, status: str, actor: str) -> dict[str, Any]: ...
     def alert_feedback(self, alert_id: int, verdict: str, actor: str) -> float: ...
+    def label_tasks(self) -> dict[str, tuple[str, ...]]: ...
+    def most_uncertain(self, items: list[Item], task: str, limit: int) -> list[tuple[Item, float]]: ...
 
 
 def maybe_workbench(request: Request) -> Workbench | None:
