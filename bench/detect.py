@@ -2,20 +2,19 @@
 webhook received by a local HTTP server, while a stream is replayed at 1,000 items/s through the whole
 pipeline (understand, classify, places, stories, detect) on SQLite.
 
-The stream is synthetic chatter at one row per stream second with bursting events; replay runs it 1,000x
-faster, so 1,000 items arrive per wall second. Run: .venv/bin/python bench/detect.py [--rows N] [--rate R]
+The stream is synthetic chatter at one row per stream second with bursting events (from
+`civicpulse.eval.streams`); replay runs it 1,000x faster, so 1,000 items arrive per wall second.
+Run: .venv/bin/python bench/detect.py [--rows N] [--rate R]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -24,62 +23,10 @@ from civicpulse.collect.replay import replay_file
 from civicpulse.config import Settings, with_secrets
 from civicpulse.detect.signals import Subject
 from civicpulse.detect.stage import DetectStage
+from civicpulse.eval.streams import START, write_bench_stream
 from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.store import open_store
 from civicpulse.store.detection import DetectionTables
-
-START = datetime(2025, 9, 1, tzinfo=UTC)
-CHATTER = [
-    "coffee",
-    "morning",
-    "traffic",
-    "lunch",
-    "friends",
-    "movie",
-    "music",
-    "weekend",
-    "school",
-    "homework",
-    "game",
-    "phone",
-    "weather",
-    "sunny",
-    "dinner",
-    "family",
-    "birthday",
-    "party",
-    "shopping",
-    "market",
-    "football",
-    "match",
-    "sleep",
-    "tired",
-    "happy",
-    "love",
-    "work",
-    "office",
-    "bus",
-]
-EVENTS = [
-    ["ngập", "nước", "triều", "cường", "đường", "phố", "mưa", "lớn", "xe", "chết", "máy", "kẹt"],
-    ["cháy", "khói", "nhà", "xưởng", "lính", "cứu", "hỏa", "bị", "thương", "kho", "hàng", "còi"],
-    ["flood", "water", "river", "bridge", "rescue", "evacuate", "rain", "district", "road", "closed"],
-    ["fire", "smoke", "factory", "explosion", "firefighters", "injured", "blaze", "warehouse"],
-]
-
-
-def write_stream(path: Path, rows: int, seed: int = 7) -> None:
-    """One row per stream second: chatter, and every ~40 minutes an event bursting for ten minutes."""
-    rng = random.Random(seed)
-    with path.open("w", encoding="utf-8") as handle:
-        for n in range(rows):
-            minute = n // 60
-            burst = minute % 40 < 10 and minute >= 40 and rng.random() < 0.3
-            words = rng.sample(EVENTS[(minute // 40) % len(EVENTS)], 5) if burst else rng.sample(CHATTER, 6)
-            when = (START + timedelta(seconds=n)).isoformat()
-            handle.write(
-                json.dumps({"id": str(n), "text": " ".join(words), "time": when}, ensure_ascii=False) + "\n"
-            )
 
 
 class Hook:
@@ -117,7 +64,7 @@ def main() -> None:
     hook = Hook()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "stream.jsonl"
-        write_stream(path, args.rows)
+        write_bench_stream(path, args.rows)
         settings = with_secrets(Settings(data_dir=Path(tmp), _env_file=None))
         store = open_store(f"sqlite:///{Path(tmp) / 'bench.db'}", upgrade=True)
         DetectionTables(store).add_recipient(kind="webhook", target=hook.url, secret="bench")

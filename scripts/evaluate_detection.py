@@ -1,7 +1,7 @@
 """Evaluate hotspot detection and write docs/evaluation_detection.md (generated; do not edit by hand).
 
 Runs `civicpulse eval detect` on the shared CrisisLex T6 stream (../shared/data/detection/crisislex_t6.jsonl)
-and on the project's synthetic stream (tests/detect/synthetic.py), and puts the hotspot score and the EMM
+and on the project's synthetic stream (civicpulse.eval.streams), and puts the hotspot score and the EMM
 reference rule side by side. Run: .venv/bin/python scripts/evaluate_detection.py [--skip-shared]
 """
 
@@ -16,9 +16,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.detect.synthetic import write_stream  # noqa: E402
-
 from civicpulse.eval.detect import evaluate_detect  # noqa: E402
+from civicpulse.eval.streams import write_gate_stream  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "detection" / "crisislex_t6.jsonl"
 OUT = ROOT / "docs" / "evaluation_detection.md"
@@ -66,7 +65,7 @@ def main() -> None:
         runs.append(("CrisisLex T6 (60,082 tweets, 6 crises)", evaluate_detect(SHARED)))
     with tempfile.TemporaryDirectory() as tmp:
         runs.append(
-            ("synthetic (tests/detect/synthetic.py)", evaluate_detect(write_stream(Path(tmp) / "s.jsonl")))
+            ("synthetic (civicpulse.eval.streams)", evaluate_detect(write_gate_stream(Path(tmp) / "s.jsonl")))
         )
     speed = ", ".join(f"{name}: {result['items_per_s']} items/s" for name, result in runs)
     lines = [

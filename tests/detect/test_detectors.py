@@ -41,7 +41,7 @@ def test_contract(cls: type) -> None:
     assert 0.0 <= finding.score <= 1.0
     assert not detector.detected, "a steady series is not a hotspot"
     with pytest.raises(dataclasses.FrozenInstanceError):
-        finding.score = 1.0  # type: ignore[misc]
+        finding.score = 1.0  # type: ignore[misc, unused-ignore]
     with pytest.raises(AttributeError):
         detector.detected = True  # read-only result
     detector._reset()
@@ -158,3 +158,14 @@ def test_emm_scorer_is_the_reference_rule_alone() -> None:
     verdict = EmmScorer().score(burst, Context(now=burst.last_seen))
     assert verdict.hot
     assert verdict.fired() == ["emm"]
+
+
+def test_a_story_needs_a_primary_detector_a_topic_may_rest_on_its_window() -> None:
+    """Eight items in half an hour: the window ratio fires with the count model's support, under its floor."""
+    s = series([1, 1] + [0] * 10 + [16])
+    topic = HotspotScorer().score(s, Context(now=s.last_seen, kind="topic"))
+    assert topic.hot
+    assert topic.fired() == ["window"]
+    story = HotspotScorer().score(s, Context(now=s.last_seen, kind="story"))
+    assert story.fired() == ["window"]
+    assert not story.hot

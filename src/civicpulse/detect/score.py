@@ -19,13 +19,15 @@ WEIGHTS: dict[str, float] = {
     "void": 0.10,
     "tone": 0.05,
 }
-# Volume evidence: a primary detector fires, or a secondary one with the count model's support (alone they
-# fire on ordinary chatter: the EMM rule's weakness). Tone only adds to the score; negativity is no burst.
-# The support asked of the count model is its own firing alpha (1e-6): with term bursts catching the early
-# trickle (`detect.bursts`), the looser 1e-4 only added chatter stories (docs/decisions/0050-detection.md).
+# Volume evidence: a primary detector fires, or, for a topic or unit, a secondary one with the count model's
+# support (alone they fire on ordinary chatter: the EMM rule's weakness). Tone only adds to the score;
+# negativity is no burst. The support asked of the count model is its own firing alpha (1e-6). A story needs
+# a primary detector: its window ratio is against its own short past, and below the count model's mass floor
+# it fired mostly on chatter stories and on old stories a crisis had just joined (decision 0050.13).
 PRIMARY = frozenset({"count", "velocity"})
 SECONDARY = frozenset({"window", "spread", "void"})
 SUPPORT_P = 1e-6
+SECONDARY_KINDS = frozenset({"topic", "unit"})
 # Threshold multipliers of the sensitivity presets; analysts' feedback moves a topic within them.
 PRESETS: dict[str, float] = {"low": 1.3, "normal": 1.0, "high": 0.75}
 
@@ -97,16 +99,19 @@ class HotspotScorer:
             findings.append(detector.finding)
         total = sum(self.weights.get(f.detector, 0.0) * f.score for f in findings)
         threshold = self.threshold * multiplier
-        hot = total >= threshold and self.triggered(findings)
+        hot = total >= threshold and self.triggered(findings, ctx.kind)
         return Verdict(total, hot, tuple(findings), {"threshold": round(threshold, 3), "mass": mass})
 
-    def triggered(self, findings: list[Finding]) -> bool:
-        """Return whether a primary detector fired, or another fired with the count model's support."""
+    def triggered(self, findings: list[Finding], kind: str) -> bool:
+        """Return whether a primary detector fired, or, for a topic or unit (`kind`), another fired with
+        the count model's support."""
         fired = {f.detector for f in findings if f.detected}
         if fired & PRIMARY:
             return True
         if not PRIMARY & {f.detector for f in findings}:
             return bool(fired)  # a scorer without volume detectors (the EMM reference) trusts what it has
+        if kind not in SECONDARY_KINDS:
+            return False
         count = next((f for f in findings if f.detector == "count"), None)
         supported = count is None or float(count.details.get("p_value", 1.0)) < SUPPORT_P
         return bool(fired & SECONDARY) and supported
