@@ -156,6 +156,30 @@ class Settings(BaseSettings):
         3, description="Argon2id passes per password hash (raise to slow attackers)."
     )
     argon2_memory_kib: int = Field(65536, description="Argon2id memory per password hash, in KiB.")
+    nats_url: str = Field(
+        "nats://127.0.0.1:4222",
+        description="NATS server(s) with JetStream the workers share, comma-separated (distributed mode).",
+    )
+    bus_prefix: str = Field(
+        "civicpulse",
+        description="First token of every NATS subject and stream name: one per deployment on a server.",
+    )
+    bus_partitions: int = Field(
+        1, ge=1, description="Partitions of the stateful stages (stories, detect); the same on every worker."
+    )
+    bus_batch: int = Field(64, ge=1, description="Largest batch of messages a worker fetches at once.")
+    bus_max_ack_pending: int = Field(
+        256, ge=1, description="Messages in flight per consumer (delivered, unacknowledged): backpressure."
+    )
+    bus_ack_wait_s: float = Field(
+        30.0, gt=0, description="Seconds before a crashed worker's unacknowledged messages come again."
+    )
+    bus_max_deliver: int = Field(
+        5, ge=1, description="Deliveries of a failing message before it goes to the dead-letter stream."
+    )
+    bus_backoff_s: list[float] = Field(
+        [1.0, 5.0, 30.0, 120.0], description="Seconds before the 2nd, 3rd, ... delivery of a failed message."
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
-from civicpulse.cli.worker import parse_partition
+from civicpulse.cli.worker import make_options, parse_partition
 from civicpulse.cluster.deploy import parse_workers
 from civicpulse.cluster.publish import BusPipeline
 from civicpulse.cluster.roles import ROLES
 from civicpulse.config import Settings
 from civicpulse.demo import load_demo
 from civicpulse.errors import InputError, Quarantine
+from civicpulse.models import Item
 from civicpulse.pipeline.bus import COLLECTED, UNDERSTOOD, BusOptions, Envelope, InProcessBus, partition_of
 from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.pipeline.worker import Metrics, StageWorker
@@ -72,6 +76,56 @@ def test_poison_messages_are_dead_lettered_and_quarantined(settings: Settings, s
     assert letter.reason == "understand: item 12345 is not in the store"
     assert sqlite_store.quarantined()[0].reason == "item 12345 is not in the store"
     assert worker.metrics.counts[("understand", "dead_lettered")] == 1
+
+
+class FlakyDatabase:
+    """A stage whose database drops the connection the first `failures` times (as in a restart)."""
+
+    name = "flaky"
+
+    def __init__(self, state: dict[str, int]) -> None:
+        self.state = state
+        state["built"] += 1
+
+    def process(self, item: Item) -> Item:
+        if self.state["failures"]:
+            self.state["failures"] -= 1
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        return item
+
+
+def test_a_database_outage_fails_the_batch_not_the_item(settings: Settings, sqlite_store: Store) -> None:
+    stored = sqlite_store.add_items(
+        [Item(key=f"k{n}", text=f"item {n}", content_hash=f"h{n}") for n in range(3)]
+    )
+    state = {"failures": 1, "built": 0}
+    role = replace(ROLES["understand"], build=lambda *_: [FlakyDatabase(state)])
+    bus = InProcessBus(BusOptions(max_deliver=1))  # one delivery: blaming an item would dead-letter it
+    worker = StageWorker(settings, sqlite_store, bus, role)
+    bus.publish(COLLECTED, [Envelope(item.id or 0) for item in stored])
+    assert worker.run_once(0.01) == 3
+    assert worker.metrics.counts[(role.stage, "batch_failed")] == 1
+    assert (bus.dead, sqlite_store.quarantined(), state["built"]) == ([], [], 1)
+    assert worker.run_once(0.01) == 3  # the stages are rebuilt first, then the whole batch comes again
+    assert state["built"] == 2
+    assert worker.metrics.counts[(role.stage, "done")] == 3
+    assert worker.metrics.counts[("flaky", "retried")] == 0
+
+
+def test_bus_options_come_from_the_settings_and_the_command_line_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CIVICPULSE_BUS_BACKOFF_S", "[2, 4.5]")
+    monkeypatch.setenv("CIVICPULSE_BUS_PREFIX", "hcmc")
+    settings = Settings(data_dir=tmp_path, bus_max_deliver=7, _env_file=None)
+    options = make_options(settings, batch=16)
+    assert (options.prefix, options.batch, options.max_deliver) == ("hcmc", 16, 7)
+    assert (options.backoff_s, options.ack_wait_s) == ((2.0, 4.5), 30.0)
+    assert make_options(settings, backoff="1,3", prefix="test").backoff_s == (1.0, 3.0)
+    with pytest.raises(InputError, match="seconds separated by commas"):
+        make_options(settings, backoff="soon")
+    with pytest.raises(ValidationError, match="bus_batch"):
+        Settings(bus_batch=0, _env_file=None)
 
 
 def test_envelopes_round_trip_and_reject_garbage() -> None:

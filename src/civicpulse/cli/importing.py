@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,11 +12,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from civicpulse.cli.context import AppContext, echo_json, pass_app
+from civicpulse.cluster.publish import BusPipeline, connected
 from civicpulse.collect import imports
-from civicpulse.collect.replay import replay_file
+from civicpulse.collect.replay import ReplayReport, replay_file
+from civicpulse.config import Settings
 from civicpulse.errors import InputError
 from civicpulse.export import EXPORT_FORMATS, export_items
+from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.topology import lay_pipe
+from civicpulse.store import Store
 
 
 class BadInput(click.ClickException):
@@ -116,16 +120,45 @@ def _speed(value: str) -> float | None:
 @click.option(
     "--speed", default="1", show_default=True, help="Replay N times faster than real time, or `max`."
 )
+@click.option(
+    "--nats",
+    "nats_url",
+    default=None,
+    help="Publish to the raw-items stream of this NATS server for the workers, instead of running the "
+    "stages here (the workers must share this store's database).",
+)
+@click.option("--prefix", default=None, help="With --nats: the deployment's stream prefix [bus_prefix].")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON for scripts.")
 @pass_app
-def replay(app: AppContext, file: Path, speed: str, as_json: bool) -> None:
+def replay(
+    app: AppContext, /, file: Path, speed: str, *, nats_url: str | None, prefix: str | None, as_json: bool
+) -> None:
     """Replay an evaluation-format file into the live pipeline at its rows' times."""
-    factor = _speed(speed)
-    store, settings = app.store(), app.settings
-    pipeline = lay_pipe(settings, store)
+    factor, settings = _speed(speed), app.settings
+    with ExitStack() as stack:
+        # The bus first: when it is unreachable, nothing is stored that the workers would never see.
+        bus = stack.enter_context(connected(settings, nats_url, prefix)) if nats_url else None
+        store = app.store()
+        stack.callback(store.close)
+        pipeline = lay_pipe(settings, store) if bus is None else BusPipeline(store, bus)
+        report = _replay(store, settings, pipeline, file, factor)
+    if as_json:
+        echo_json(report.as_dict())
+        return
+    c = report.counts
+    done = f"published to {nats_url}" if nats_url else "through the pipeline"
+    click.echo(
+        f"Replayed {file}: {c.seen:,} rows, {c.new:,} new, {report.processed:,} {done}, "
+        f"{c.quarantined:,} quarantined."
+    )
+
+
+def _replay(
+    store: Store, settings: Settings, pipeline: Pipeline, file: Path, factor: float | None
+) -> ReplayReport:
     with _bad_input(), _progress() as bar:
         task = bar.add_task("Replaying 0 rows", total=None)
-        report = replay_file(
+        return replay_file(
             store,
             pipeline,
             file,
@@ -134,14 +167,6 @@ def replay(app: AppContext, file: Path, speed: str, as_json: bool) -> None:
             batch_size=settings.import_batch_size,
             progress=lambda rows: bar.update(task, description=f"Replaying {rows:,} rows"),
         )
-    if as_json:
-        echo_json(report.as_dict())
-        return
-    c = report.counts
-    click.echo(
-        f"Replayed {file}: {c.seen:,} rows, {c.new:,} new, {report.processed:,} through the pipeline, "
-        f"{c.quarantined:,} quarantined."
-    )
 
 
 @click.group()

@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import click
 
@@ -15,51 +16,59 @@ from civicpulse.cli.context import AppContext, echo_json, pass_app
 from civicpulse.cluster.deploy import Deployment, parse_workers
 from civicpulse.cluster.roles import ROLES, STAGES
 from civicpulse.cluster.run import WorkerSpec, run_worker
+from civicpulse.config import Settings
 from civicpulse.errors import InputError
 from civicpulse.pipeline.bus import BusOptions
 from civicpulse.store import open_store
 from civicpulse.store.scale import blank_old_content
 from civicpulse.store.store import now
 
-DEFAULTS = BusOptions()
-
 
 def bus_options(f: click.decorators.FC) -> click.decorators.FC:
-    """The options every command that talks to the bus shares (env: CIVICPULSE_NATS_URL and friends)."""
+    """The options every command that talks to the bus shares; left out, they come from the settings."""
     decorators = [
-        click.option("--nats", "nats_url", envvar="CIVICPULSE_NATS_URL", default="nats://127.0.0.1:4222",
-                     show_default=True, help="NATS server URL (JetStream enabled)."),
+        click.option("--nats", "nats_url", default=None,
+                     help="NATS server URL(s), JetStream enabled [setting nats_url]."),
         click.option("--database", "database_url", envvar="CIVICPULSE_DATABASE_URL", default=None,
                      help="Store URL (PostgreSQL for more than one process); default: the settings' store."),
-        click.option("--prefix", default=DEFAULTS.prefix, show_default=True,
-                     help="First token of every subject and stream name (one per deployment)."),
-        click.option("--partitions", default=DEFAULTS.partitions, show_default=True,
-                     help="Partitions of the stateful stages (stories, detect); the same on every worker."),
-        click.option("--batch", default=DEFAULTS.batch, show_default=True, help="Largest batch fetched."),
-        click.option("--max-ack-pending", default=DEFAULTS.max_ack_pending, show_default=True,
-                     help="Messages a consumer may hold unacknowledged (backpressure)."),
-        click.option("--ack-wait", default=DEFAULTS.ack_wait_s, show_default=True,
-                     help="Seconds before a crashed worker's messages are delivered again."),
-        click.option("--max-deliver", default=DEFAULTS.max_deliver, show_default=True,
-                     help="Deliveries of a failing message before it goes to the dead-letter stream."),
-        click.option("--backoff", default=",".join(str(b) for b in DEFAULTS.backoff_s), show_default=True,
-                     help="Seconds before each redelivery of a failed message, comma-separated."),
+        click.option("--prefix", default=None,
+                     help="First token of every subject and stream name, one per deployment [bus_prefix]."),
+        click.option("--partitions", type=int, default=None,
+                     help="Partitions of the stateful stages; the same on every worker [bus_partitions]."),
+        click.option("--batch", type=int, default=None, help="Largest batch fetched [bus_batch]."),
+        click.option("--max-ack-pending", type=int, default=None,
+                     help="Messages a consumer may hold unacknowledged, backpressure [bus_max_ack_pending]."),
+        click.option("--ack-wait", type=float, default=None,
+                     help="Seconds before a crashed worker's messages are delivered again [bus_ack_wait_s]."),
+        click.option("--max-deliver", type=int, default=None,
+                     help="Deliveries of a failing message before it is dead-lettered [bus_max_deliver]."),
+        click.option("--backoff", default=None,
+                     help="Seconds before each redelivery of a failed message, e.g. 1,5,30 [bus_backoff_s]."),
     ]  # fmt: skip
     for decorate in reversed(decorators):
         f = decorate(f)
     return f
 
 
-def make_options(*, prefix: str, partitions: int, batch: int, max_ack_pending: int, ack_wait: float,
-                 max_deliver: int, backoff: str) -> BusOptions:  # fmt: skip
-    try:
-        delays = tuple(float(b) for b in backoff.split(",") if b.strip())
-    except ValueError as exc:
-        raise InputError(f"--backoff {backoff!r} must be seconds separated by commas, e.g. 1,5,30") from exc
-    if partitions < 1 or batch < 1 or max_deliver < 1:
+def make_options(settings: Settings, *, prefix: str | None = None, partitions: int | None = None,
+                 batch: int | None = None, max_ack_pending: int | None = None, ack_wait: float | None = None,
+                 max_deliver: int | None = None, backoff: str | None = None) -> BusOptions:  # fmt: skip
+    """Return the bus options of the settings with the command line's on top; refuse nonsense clearly."""
+    delays = None
+    if backoff is not None:
+        try:
+            delays = tuple(float(b) for b in backoff.split(",") if b.strip())
+        except ValueError as exc:
+            raise InputError(
+                f"--backoff {backoff!r} must be seconds separated by commas, e.g. 1,5,30"
+            ) from exc
+    options = BusOptions.from_settings(
+        settings, prefix=prefix, partitions=partitions, batch=batch, max_ack_pending=max_ack_pending,
+        ack_wait_s=ack_wait, max_deliver=max_deliver, backoff_s=delays,
+    )  # fmt: skip
+    if options.partitions < 1 or options.batch < 1 or options.max_deliver < 1:
         raise InputError("--partitions, --batch and --max-deliver must be at least 1")
-    return BusOptions(prefix=prefix, partitions=partitions, batch=batch, max_ack_pending=max_ack_pending,
-                      ack_wait_s=ack_wait, max_deliver=max_deliver, backoff_s=delays)  # fmt: skip
+    return options
 
 
 def parse_partition(text: str | None, partitions: int) -> tuple[int | None, int]:
@@ -84,10 +93,11 @@ def parse_partition(text: str | None, partitions: int) -> tuple[int | None, int]
 @bus_options
 @pass_app
 def worker(app: AppContext, /, *, stage: str, partition: str | None, concurrency: int,
-           health_port: int | None, health_host: str, nats_url: str, database_url: str | None,
-           **bus: str) -> None:  # fmt: skip
+           health_port: int | None, health_host: str, nats_url: str | None, database_url: str | None,
+           **bus: Any) -> None:  # fmt: skip
     """Run one stage as a worker over NATS JetStream until SIGTERM or Ctrl-C (the current batch finishes)."""
-    options = make_options(**bus)  # type: ignore[arg-type]
+    options = make_options(app.settings, **bus)
+    nats_url = nats_url or app.settings.nats_url
     index, total = parse_partition(partition, options.partitions)
     options = BusOptions(**{**options.__dict__, "partitions": total})
     stateful = stage in ROLES and ROLES[stage].partitioned
@@ -166,10 +176,11 @@ def cluster() -> None:
 )
 @bus_options
 @pass_app
-def up(app: AppContext, /, *, workers: str, health_port_base: int, log_dir: Path | None, nats_url: str,
-       database_url: str | None, **bus: str) -> None:  # fmt: skip
+def up(app: AppContext, /, *, workers: str, health_port_base: int, log_dir: Path | None,
+       nats_url: str | None, database_url: str | None, **bus: Any) -> None:  # fmt: skip
     """Start a local multi-process deployment and keep it running until Ctrl-C (development and tests)."""
-    options = make_options(**bus)  # type: ignore[arg-type]
+    options = make_options(app.settings, **bus)
+    nats_url = nats_url or app.settings.nats_url
     url = database_url or app.settings.store_url
     open_store(url, upgrade=True).close()  # migrate once, before the workers race to
     if log_dir:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+from civicpulse.config import Settings
 from civicpulse.errors import Retry
 from civicpulse.models import Item
-from civicpulse.pipeline.bus import COLLECTED, Bus, Envelope
+from civicpulse.pipeline.bus import COLLECTED, Bus, BusOptions, Envelope
+from civicpulse.pipeline.bus_nats import JetStreamBus
 from civicpulse.pipeline.runner import Pipeline
 from civicpulse.store import Store
 
@@ -37,3 +40,19 @@ class BusPipeline(Pipeline):
                 time.sleep(min(retry.after_s or 1.0, 5.0) * attempt)
         self.counts["published"] += len(envelopes)
         return len(envelopes)
+
+
+@contextmanager
+def connected(
+    settings: Settings, nats_url: str | None = None, prefix: str | None = None
+) -> Iterator[JetStreamBus]:
+    """The bus of `nats_url` (default: the settings') with its streams in place, closed afterwards.
+
+    Wrap it in a `BusPipeline` over a store the workers share: they read the published items back from it.
+    """
+    bus = JetStreamBus(nats_url or settings.nats_url, BusOptions.from_settings(settings, prefix=prefix))
+    try:
+        bus.ensure(COLLECTED, None)
+        yield bus
+    finally:
+        bus.close()

@@ -13,8 +13,9 @@ import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
+from civicpulse.config import Settings
 from civicpulse.errors import Quarantine
 
 COLLECTED = "collected"  # collect -> understand
@@ -47,6 +48,20 @@ class BusOptions:
     """Largest size of one stage stream; publishing beyond it fails (pushes back on the producer)."""
     dead_letter_days: float = 30.0
     """Days dead letters are kept for a person to look at."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> BusOptions:
+        """Return the settings' options (`CIVICPULSE_BUS_*`) with `overrides` (not None) on top."""
+        given = {
+            "prefix": settings.bus_prefix,
+            "partitions": settings.bus_partitions,
+            "batch": settings.bus_batch,
+            "max_ack_pending": settings.bus_max_ack_pending,
+            "ack_wait_s": settings.bus_ack_wait_s,
+            "max_deliver": settings.bus_max_deliver,
+            "backoff_s": tuple(settings.bus_backoff_s),
+        }
+        return cls(**{**given, **{k: v for k, v in overrides.items() if v is not None}})
 
     def delay(self, attempt: int) -> float:
         """Return the wait before delivery `attempt + 1`."""

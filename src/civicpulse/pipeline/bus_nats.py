@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import threading
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import Future
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import nats
 from nats.aio.client import Client
@@ -30,7 +32,7 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
-from civicpulse.errors import Retry
+from civicpulse.errors import ConfigError, Retry
 from civicpulse.pipeline.bus import BOUNDARIES, PARTITIONED, BusOptions, DeadLetter, Delivery, Envelope
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,28 @@ T = TypeVar("T")
 CALL_TIMEOUT_S = 60.0
 DEAD = "dead"
 MAX_DELIVERIES = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES"
+
+
+def _accepts(url: str, timeout_s: float = 3.0) -> bool:
+    """Whether something listens at the host and port of a NATS URL."""
+    parts = urlsplit(url if "://" in url else f"nats://{url}")
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), timeout_s).close()
+    except OSError:
+        return False
+    return True
+
+
+async def _log_error(error: Exception) -> None:
+    log.warning("NATS: %r", error)  # one line; the client retries by itself
+
+
+async def _log_disconnected() -> None:
+    log.info("NATS: disconnected (an open client reconnects; unacknowledged messages come again)")
+
+
+async def _log_reconnected() -> None:
+    log.info("NATS: reconnected")
 
 
 class Names:
@@ -95,9 +119,26 @@ class JetStreamBus:
         self._subs: dict[str, JetStreamContext.PullSubscription] = {}
         self._advisories: list[Any] = []
         self._streams_ready = False
+        servers = [u.strip() for u in url.split(",") if u.strip()]  # several servers: a cluster
         try:
-            self.nc: Client = self.call(nats.connect(url, name=name, max_reconnect_attempts=-1))
-        except Exception:
+            if not any(map(_accepts, servers)):
+                # The client would try forever; say at once what is wrong instead.
+                raise ConfigError(
+                    f"NATS is not reachable at {url}; start nats-server with JetStream (-js) or fix "
+                    "CIVICPULSE_NATS_URL / --nats"
+                )
+            # Once connected, reconnect forever: a restarting server must not end a worker.
+            self.nc: Client = self.call(
+                nats.connect(
+                    servers,
+                    name=name,
+                    max_reconnect_attempts=-1,
+                    error_cb=_log_error,
+                    disconnected_cb=_log_disconnected,
+                    reconnected_cb=_log_reconnected,
+                )
+            )
+        except BaseException:
             self._stop_loop()
             raise
         self.js = self.nc.jetstream()
