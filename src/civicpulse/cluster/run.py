@@ -72,6 +72,7 @@ class Running:
         self.metrics = Metrics()
         self.lease = PartitionLease(store, f"{spec.options.prefix}:{spec.label}")
         self.leased = spec.partition is None
+        self.started = spec.stage == "collect"
 
     def ready(self) -> str:
         """Return "" when the worker can work, else why not (for `/readyz`)."""
@@ -85,7 +86,7 @@ class Running:
             self.store.ping()
         except Exception as exc:
             return str(exc)
-        return ""
+        return "" if self.started else "starting: building the stages (models, windows, checkpoint)"
 
     def serve(self) -> WorkerHttp:
         spec, backlog = self.spec, None
@@ -139,6 +140,7 @@ class Running:
             self.settings, self.store, self.bus, role, partition=spec.partition, metrics=self.metrics
         )
         log.info("worker %s started", spec.label)
+        self.started = True
         return worker
 
     def _hold_lease(self, worker: StageWorker | None, stop: threading.Event) -> bool:
