@@ -616,3 +616,23 @@ claim_matches = Table(
     Index("ix_claim_matches_item_claim", "item_id", "claim_id", unique=True),
     Index("ix_claim_matches_claim_status", "claim_id", "status"),
 )
+
+# -- model swaps (issue 5): each decision on a classifier retrained from analysts' labels -------------------
+
+model_swaps = Table(
+    "model_swaps",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("task", String(30), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(200), nullable=False, default=""),
+    Column("command", Text, nullable=False, default=""),
+    Column("candidate", String(2000), nullable=False),
+    Column("previous", String(2000), nullable=False),
+    Column("holdout_items", Integer, nullable=False),
+    Column("old_metrics", JSON, nullable=False, default=dict),
+    Column("new_metrics", JSON, nullable=False, default=dict),
+    Column("accepted", Boolean, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Index("ix_model_swaps_task_decided", "task", "decided_at"),
+)
