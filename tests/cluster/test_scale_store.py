@@ -108,3 +108,28 @@ def test_a_partition_has_one_owner_until_it_is_released(postgres_url: str) -> No
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.postgres
+def test_a_lease_ends_with_its_session_and_the_holder_notices(postgres_url: str) -> None:
+    first, second = open_store(postgres_url), open_store(postgres_url)
+    try:
+        a, b = PartitionLease(first, "stories-p1"), PartitionLease(second, "stories-p1")
+        assert a.try_acquire() and a.holds()
+        assert not b.holds()  # never taken
+        end_session = (
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND objid = CAST(:k AS oid) AND objsubid = 1"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        with second.engine.connect() as conn:  # what a PostgreSQL restart does to the holder
+            assert conn.execute(sa.text(end_session), {"k": a.key}).scalar() == 1
+        assert not a.holds()
+        assert b.try_acquire()  # a standby takes over at once
+        assert not a.try_acquire()  # and the old holder, reconnected, now waits
+        b.release()
+        assert a.try_acquire() and a.holds()
+        a.release()
+    finally:
+        first.close()
+        second.close()
