@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from civicpulse.store import Store
+from civicpulse.store.dashboard import DashboardReads
 from tests import factories
 
 NOON = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
@@ -65,3 +67,24 @@ def test_item_counts_by_source_count_each_source(store: Store) -> None:
         ]
     )
     assert store.item_counts_by_source() == {first.id: 2, second.id: 1}
+
+
+def test_rate_by_source_counts_collected_items_per_bucket(store: Store) -> None:
+    a = store.add_source(factories.source(name="A", url="https://a.vn/feed"))
+    b = store.add_source(factories.source(name="B", url="https://b.vn/feed"))
+    at = [
+        (a.id, NOON + timedelta(minutes=5)),
+        (a.id, NOON + timedelta(hours=5, minutes=59)),  # still the first 6-hour bucket
+        (a.id, NOON + timedelta(hours=6)),  # the second
+        (b.id, NOON + timedelta(hours=23, minutes=59)),  # the last
+        (b.id, NOON + timedelta(hours=24)),  # past the window
+        (b.id, NOON - timedelta(seconds=1)),  # before it
+    ]
+    store.add_items(
+        [
+            replace(factories.item(f"Tin {k}", source_id=s, url=f"https://x.vn/{k}"), collected_at=when)
+            for k, (s, when) in enumerate(at)
+        ]
+    )
+    rates = DashboardReads(store).rate_by_source(NOON, timedelta(hours=6), 4)
+    assert rates == {a.id: [2, 1, 0, 0], b.id: [0, 0, 0, 1]}

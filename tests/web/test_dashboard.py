@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
+from sqlalchemy import func, select
 
 from civicpulse.config import Settings
 from civicpulse.pipeline.workbench import Workbench
@@ -13,6 +15,7 @@ from civicpulse.store import Store
 from civicpulse.store.access import AccessTables
 from civicpulse.store.claims import ClaimTables
 from civicpulse.store.detection import DetectionTables
+from civicpulse.store.schema import items
 from civicpulse.web.app import create_app
 from tests.browser.showcase import load_showcase
 from tests.web.conftest import BASE_URL, TestClient, make_user, sign_in
@@ -199,3 +202,30 @@ def test_sources_and_the_overview_show_a_two_week_sparkline_per_source(app_clien
     assert sources.count('<svg class="spark"') == len(app_client.get("/api/sources").json()["sources"]) == 1
     overview = app_client.get("/").text
     assert overview.count('<svg class="spark"') == 1
+
+
+def test_sources_carry_their_collection_rate_over_24_hours_or_7_days(
+    app_client: TestClient, sqlite_store: Store
+) -> None:
+    day = app_client.get("/api/sources").json()
+    assert (day["rate"]["window"], day["rate"]["buckets"], day["rate"]["bucket_s"]) == ("24h", 24, 3600)
+    week = app_client.get("/api/sources", params={"window": "7d"}).json()
+    assert (week["rate"]["buckets"], week["rate"]["bucket_s"]) == (28, 6 * 3600)
+    start = datetime.fromisoformat(week["rate"]["start"])
+    for source in week["sources"]:
+        assert len(source["rate"]) == 28
+        # Every item collected in the window is in exactly one bucket, none outside it.
+        with sqlite_store.engine.connect() as conn:
+            expected = conn.execute(
+                select(func.count())
+                .select_from(items)
+                .where(items.c.source_id == source["id"], items.c.collected_at >= start)
+            ).scalar_one()
+        assert sum(source["rate"]) == expected
+    assert 0 < sum(sum(s["rate"]) for s in day["sources"]) <= sum(sum(s["rate"]) for s in week["sources"])
+    assert app_client.get("/api/sources", params={"window": "1y"}).status_code == 422
+    page = app_client.get("/sources", params={"window": "7d", "lang": "en"}).text
+    assert "Items per 6 hours (7 days)" in page and 'href="/api/sources?window=7d"' in page
+    source_id = week["sources"][0]["id"]
+    assert len(app_client.get(f"/api/sources/{source_id}").json()["source"]["rate"]) == 28
+    assert '<dd class="rate"><svg class="spark"' in app_client.get(f"/sources/{source_id}").text

@@ -192,6 +192,33 @@ class DashboardReads:
         with self.store.engine.connect() as conn:
             return {int(source): int(n) for source, n in conn.execute(query) if source is not None}
 
+    def rate_by_source(self, start: datetime, bucket: timedelta, buckets: int) -> dict[int, list[int]]:
+        """Items collected per source in `buckets` spans of `bucket` from `start` (on the hour), oldest first.
+
+        Grouped by hour in the database (the collected-at index bounds the scan to the window), then folded
+        into buckets here; `bucket` is a whole number of hours.
+        """
+        collected = items.c.collected_at
+        if self.store.dialect == "sqlite":
+            hour: Any = func.strftime("%Y-%m-%dT%H:00:00", collected)
+        else:
+            hour = func.date_trunc("hour", func.timezone("UTC", collected))
+        end = start + bucket * buckets
+        query = (
+            select(items.c.source_id, hour, func.count())
+            .where(collected >= start, collected < end, items.c.source_id.is_not(None))
+            .group_by(items.c.source_id, hour)
+        )
+        series: dict[int, list[int]] = {}
+        with self.store.engine.connect() as conn:
+            for source_id, at, count in conn.execute(query):
+                moment = aware(at)
+                assert moment is not None  # grouped on a NOT NULL column
+                index = int((moment - start) / bucket)
+                if 0 <= index < buckets:
+                    series.setdefault(int(source_id), [0] * buckets)[index] += int(count)
+        return series
+
     def daily_by_source(self, days: int, today: date) -> dict[int, list[int]]:
         """Items collected per source per day over the last `days` days, oldest first (zeros filled in)."""
         first = today - timedelta(days=days - 1)

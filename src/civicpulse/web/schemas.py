@@ -81,6 +81,9 @@ class SourceHealth(BaseModel):
     last_error: str
     error_streak: int
     fetches: list[FetchOut] = Field(default_factory=list)
+    rate: list[int] = Field(
+        default_factory=list, description="Items collected per bucket over the list's window, oldest first."
+    )
 
 
 class Counts(BaseModel):
@@ -115,17 +118,28 @@ class ItemList(BaseModel):
     items: list[ItemOut]
 
 
+class RateWindow(BaseModel):
+    """The span the sources' `rate` series cover: `buckets` buckets of `bucket_s` seconds from `start`."""
+
+    window: str = Field(description="24h (hourly buckets) or 7d (six-hour buckets).")
+    start: datetime
+    bucket_s: int
+    buckets: int
+
+
 class SourceList(BaseModel):
-    """Every source with its health."""
+    """Every source with its health and its collection rate over the window."""
 
     sources: list[SourceHealth]
+    rate: RateWindow | None = None
 
 
 class SourceDetail(BaseModel):
-    """One source: its health, recent fetch log and newest items."""
+    """One source: its health, collection rate over 7 days, recent fetch log and newest items."""
 
     source: SourceHealth
     items: list[ItemOut]
+    rate: RateWindow | None = None
 
 
 class QuarantineOut(BaseModel):

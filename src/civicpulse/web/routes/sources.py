@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from civicpulse.access.permissions import Permission
@@ -13,12 +14,29 @@ from civicpulse.store import Store
 from civicpulse.store.dashboard import DashboardReads
 from civicpulse.web.auth import require
 from civicpulse.web.deps import PagesDep, StoreDep
-from civicpulse.web.schemas import FetchOut, ItemOut, SourceDetail, SourceHealth, SourceList, SourceStatus
+from civicpulse.web.memo import remembered
+from civicpulse.web.schemas import (
+    FetchOut,
+    ItemOut,
+    RateWindow,
+    SourceDetail,
+    SourceHealth,
+    SourceList,
+    SourceStatus,
+)
 
 router = APIRouter(tags=["sources"], dependencies=[require(Permission.VIEW_DASHBOARD)])
 FETCH_LOG = 20
 SOURCE_ITEMS = 20
-TREND_DAYS = 14  # the sparkline beside each source: items collected per day over two weeks
+RateName = Literal["24h", "7d"]
+# The sparkline beside each source: items collected per hour over a day, or per six hours over a week.
+RATE_WINDOWS: dict[str, tuple[timedelta, timedelta]] = {
+    "24h": (timedelta(hours=24), timedelta(hours=1)),
+    "7d": (timedelta(days=7), timedelta(hours=6)),
+}
+WindowParam = Annotated[
+    RateName, Query(description="The span of the rate series: 24h (hourly) or 7d (6-hourly).")
+]
 
 
 def source_health(store: Store, source: Source, items: int, *, fetch_log: int = 0) -> SourceHealth:
@@ -53,12 +71,43 @@ def source_health(store: Store, source: Source, items: int, *, fetch_log: int = 
     )
 
 
-def all_sources(store: Store) -> SourceList:
-    """Every source with its health, failing ones first."""
+def rate_window(window: RateName, now: datetime) -> RateWindow:
+    """The buckets of `window` ending with the current hour (so the newest bucket is filling up)."""
+    span, bucket = RATE_WINDOWS[window]
+    end = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return RateWindow(
+        window=window, start=end - span, bucket_s=int(bucket.total_seconds()), buckets=span // bucket
+    )
+
+
+def source_rates(store: Store, window: RateName) -> tuple[RateWindow, dict[int, list[int]]]:
+    """Items collected per source per bucket of `window` (source id → series; absent: none collected)."""
+    span = rate_window(window, datetime.now(UTC))
+    # Counted at most once a minute (a week of items is a scan of the window); a new hour starts afresh.
+    key = f"source_rates_{window}"
+
+    def count() -> tuple[datetime, dict[int, list[int]]]:
+        reads = DashboardReads(store)
+        return span.start, reads.rate_by_source(span.start, timedelta(seconds=span.bucket_s), span.buckets)
+
+    start, rates = remembered(store, key, count)
+    if start != span.start:
+        _, rates = remembered(store, key, count, ttl_s=0)
+    return span, rates
+
+
+def all_sources(store: Store, window: RateName = "24h") -> SourceList:
+    """Every source with its health and collection rate over `window`, failing ones first."""
     counts = store.item_counts_by_source()
-    health = [source_health(store, s, counts.get(s.id or 0, 0)) for s in store.sources()]
+    span, rates = source_rates(store, window)
+    health = [
+        source_health(store, s, counts.get(s.id or 0, 0)).model_copy(
+            update={"rate": rates.get(s.id or 0, [0] * span.buckets)}
+        )
+        for s in store.sources()
+    ]
     health.sort(key=lambda h: (h.status != "failing", h.name.lower()))
-    return SourceList(sources=health)
+    return SourceList(sources=health, rate=span)
 
 
 def one_source(store: Store, source_id: int) -> SourceDetail:
@@ -67,29 +116,33 @@ def one_source(store: Store, source_id: int) -> SourceDetail:
     if source is None:
         raise HTTPException(404, f"No source has id {source_id}; list the sources at /api/sources.")
     count = store.item_counts_by_source().get(source_id, 0)
+    span, rates = source_rates(store, "7d")
+    health = source_health(store, source, count, fetch_log=FETCH_LOG)
     return SourceDetail(
-        source=source_health(store, source, count, fetch_log=FETCH_LOG),
+        source=health.model_copy(update={"rate": rates.get(source_id, [0] * span.buckets)}),
+        rate=span,
         items=[ItemOut.of(i) for i in store.recent_items(SOURCE_ITEMS, source_id=source_id)],
     )
 
 
 @router.get("/sources", include_in_schema=False)
-def sources_page(request: Request, store: StoreDep, pages: PagesDep) -> HTMLResponse:
-    trends = DashboardReads(store).daily_by_source(TREND_DAYS, datetime.now(UTC).date())
+def sources_page(
+    request: Request, store: StoreDep, pages: PagesDep, window: WindowParam = "24h"
+) -> HTMLResponse:
     return pages.render(
         request,
         "sources.html",
-        data=all_sources(store),
-        trends=trends,
+        data=all_sources(store, window),
+        windows=list(RATE_WINDOWS),
         active="sources",
-        api_url="/api/sources",
+        api_url="/api/sources" if window == "24h" else f"/api/sources?window={window}",
     )
 
 
 @router.get("/api/sources", response_model=SourceList)
-def sources_api(store: StoreDep) -> SourceList:
-    """List every source with its health, failing ones first."""
-    return all_sources(store)
+def sources_api(store: StoreDep, window: WindowParam = "24h") -> SourceList:
+    """List every source with its health and collection rate (`rate`: items per bucket), failing first."""
+    return all_sources(store, window)
 
 
 @router.get("/sources/{source_id}", include_in_schema=False)
