@@ -194,7 +194,7 @@ def assert_renders(pdf: Path, tmp_path: Path) -> None:
         (png,) = tmp_path.glob("page*.png")
         assert png.read_bytes().startswith(b"\x89PNG")
         return
-    import pypdfium2
+    import pypdfium2  # type: ignore[import-untyped]
 
     document = pypdfium2.PdfDocument(str(pdf))
     image = document[0].render(scale=0.5).to_pil()
