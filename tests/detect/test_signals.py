@@ -18,6 +18,17 @@ def test_windows_roll_minutes_up_to_hours_and_days() -> None:
     assert sum(row[ITEMS] for row in s.days.values()) == 10
 
 
+def test_window_sums_follow_each_new_item_and_both_walks_agree() -> None:
+    s = series([30, 30, 30, 30])
+    now = s.last_seen
+    walked = sum(row[ITEMS] for key, row in s.minutes.items() if int(now // 60) - 30 < key <= int(now // 60))
+    assert s.window(now, HOUR / 2, ITEMS) == walked, "key lookups (short span) and the walk agree"
+    assert s.window(now, 4 * HOUR) == 120
+    before = s.window(now, HOUR)
+    s.add(Observation(time=now, item_id="late"))
+    assert s.window(now, HOUR) == before + 1, "an added item is counted at once"
+
+
 def test_copies_count_as_items_but_not_as_distinct_content() -> None:
     s = Series(first_seen=T0, last_seen=T0)
     s.add(Observation(time=T0, item_id="1"))

@@ -81,9 +81,13 @@ class Series:
     samples: list[str] = field(default_factory=list)
     topics: Counter[str] = field(default_factory=Counter)
     label: str = ""
+    # Window sums (every field at once) since the last `add`: the detectors read the same few windows of a
+    # subject many times per item. Not part of the state.
+    _sums: dict[tuple[bool, int, int], list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, obs: Observation) -> None:
         """Count one observation in its minute, hour and day."""
+        self._sums.clear()
         t = obs.time
         self.total += 1
         self.first_seen = min(self.first_seen, t)
@@ -125,11 +129,13 @@ class Series:
 
     def window(self, now: float, seconds: float, what: int = DISTINCT) -> int:
         """Return the count in (now - seconds, now]: minute resolution up to three hours, else hours."""
-        if seconds <= MINUTES_KEPT * MINUTE:
-            last, span = int(now // MINUTE), int(seconds // MINUTE)
-            return sum(row[what] for key, row in self.minutes.items() if last - span < key <= last)
-        last, span = int(now // HOUR), int(seconds // HOUR)
-        return sum(row[what] for key, row in self.hours.items() if last - span < key <= last)
+        fine = seconds <= MINUTES_KEPT * MINUTE
+        unit = MINUTE if fine else HOUR
+        key = (fine, int(now // unit), int(seconds // unit))
+        sums = self._sums.get(key)
+        if sums is None:
+            sums = self._sums[key] = _span(self.minutes if fine else self.hours, key[1], key[2])
+        return sums[what]
 
     def hour_counts(self, now: float, back: int, what: int = DISTINCT, *, step: int = 1) -> list[int]:
         """Return counts of the hours `step`, 2x`step`, ... `back`x`step` hours before the current one."""
@@ -216,6 +222,16 @@ class Series:
             topics=Counter({k: int(v) for k, v in state["topics"].items()}),
             label=str(state["label"]),
         )
+
+
+def _span(buckets: dict[int, list[int]], last: int, span: int) -> list[int]:
+    """Sum every field over the keys (last - span, last]: by key lookups when the span is the shorter walk
+    (a busy subject fills every minute bucket, and detectors read short windows on each item)."""
+    if span < len(buckets):
+        rows = [row for key in range(last - span + 1, last + 1) if (row := buckets.get(key)) is not None]
+    else:
+        rows = [row for key, row in buckets.items() if last - span < key <= last]
+    return [sum(column) for column in zip(*rows, strict=True)] if rows else [0] * len(FIELDS)
 
 
 def _get(buckets: dict[int, list[int]], key: int, what: int) -> int:
