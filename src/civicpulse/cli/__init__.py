@@ -60,6 +60,7 @@ COMMANDS = [
     serving.demo,
     evaluating.eval_group,
     training.train,
+    training.models,
     places.places,
     topics.topics,
     claims.claims,

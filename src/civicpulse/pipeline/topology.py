@@ -13,6 +13,7 @@ from civicpulse.respond.notify import Notifier
 from civicpulse.store import Store
 from civicpulse.stories.stage import StoryStage
 from civicpulse.understand.claims.stage import ClaimStage
+from civicpulse.understand.classify.active import city_models_dir
 from civicpulse.understand.classify.stage import ClassifyStage
 from civicpulse.understand.places import PlacesStage
 from civicpulse.understand.stage import TopicStage, UnderstandStage
@@ -20,12 +21,13 @@ from civicpulse.understand.stage import TopicStage, UnderstandStage
 
 def understand_stages(settings: Settings, store: Store) -> list[Stage]:
     """Stateless per-item understanding; the stages after it read `analysis_text` and `lang`."""
-    del settings  # stage options join the settings as they become tunable by the city
+    # Stage options join the settings as they become tunable by the city.
+    classify = ClassifyStage(models_dir=city_models_dir(settings.data_dir))
     return [
         UnderstandStage(store),  # language, analysis text, features, near-duplicates
         TopicStage(store),  # watched topics
         SaveColumns(PlacesStage(), store, ("units",)),  # the city's units
-        SaveColumns(ClassifyStage(), store, ("labels",)),  # sentiment, toxicity, concern, scam signals
+        SaveColumns(classify, store, ("labels",)),  # sentiment, toxicity, concern, scam (active models)
         ClaimStage(store),  # known false claims: suggested or linked matches, stored by the stage
     ]
 

@@ -145,3 +145,21 @@ def _correction(m: Any) -> LabelCorrection:
         analyst=m["analyst"],
         created_at=aware(m["created_at"]),
     )
+
+
+def latest_labelled_items(store: Store, task: str) -> list[tuple[int, str, str, str]]:
+    """Return (item id, title, text, label) of every item labelled for `task`, by its latest correction."""
+    newest = (
+        select(func.max(item_labels.c.id).label("id"))
+        .where(item_labels.c.task == task)
+        .group_by(item_labels.c.item_id)
+        .subquery()
+    )
+    query = (
+        select(items.c.id, items.c.title, items.c.text, item_labels.c.label)
+        .join(item_labels, item_labels.c.item_id == items.c.id)
+        .where(item_labels.c.id.in_(select(newest.c.id)))
+        .order_by(items.c.id)
+    )
+    with store.engine.connect() as conn:
+        return [(int(r.id), r.title, r.text, r.label) for r in conn.execute(query)]

@@ -35,6 +35,8 @@ class ModelCard:
     metrics: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
     command: str = ""
+    # Decisions that made this model the active one (and the ones before it), oldest first.
+    history: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -53,6 +55,7 @@ class ModelCard:
             metrics=dict(data.get("metrics", {})),
             notes=data.get("notes", ""),
             command=data.get("command", ""),
+            history=tuple(dict(h) for h in data.get("history", [])),
         )
 
     def to_markdown(self) -> str:
@@ -82,7 +85,30 @@ class ModelCard:
             ]
         if self.notes:
             lines += ["", "## Notes", "", self.notes]
+        if self.history:
+            lines += ["", "## Swap history", "", *_history_table(self.history)]
         return "\n".join(lines) + "\n"
+
+
+def _history_table(history: tuple[dict[str, Any], ...]) -> list[str]:
+    lines = [
+        "| decided | by | held-out items | current macro-F1 | candidate macro-F1 | outcome | why |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for h in history:
+        outcome = "accepted" if h.get("accepted") else "refused"
+        lines.append(
+            f"| {h.get('decided_at', '')} | {h.get('decided_by', '')} | {h.get('holdout_items', '')} "
+            f"| {_f1(h.get('old_metrics'))} | {_f1(h.get('new_metrics'))} | {outcome} "
+            f"| {h.get('reason', '')} |"
+        )
+    return lines
+
+
+def _f1(metrics: object) -> str:
+    if isinstance(metrics, dict) and isinstance(metrics.get("macro_f1"), int | float):
+        return f"{metrics['macro_f1']:.3f}"
+    return "—"
 
 
 def write_card(card: ModelCard, directory: Path) -> None:

@@ -61,11 +61,16 @@ class LinearTextClassifier:
         return self.n_docs > 0
 
     def learn_many(self, texts: Sequence[str], labels: Sequence[str]) -> None:
-        """Fit on these labelled texts, replacing what was learnt before; unknown labels are added."""
+        """Fit on these labelled texts, replacing what was learnt before.
+
+        The model's labels become those present in `labels` (known ones first, in their order): a label
+        without a single example could never be predicted, and would leave its weight row undefined.
+        """
         if len(texts) != len(labels) or not texts:
             raise ValueError("learn_many needs as many labels as texts, and at least one of each")
-        known = list(self.labels)
-        known += sorted({lab for lab in labels if lab not in known})
+        present = set(labels)
+        known = [lab for lab in self.labels if lab in present]
+        known += sorted(present - set(known))
         self.labels = tuple(known)
         gold = np.array([self.labels.index(lab) for lab in labels])
         self._reset()

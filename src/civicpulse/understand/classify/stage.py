@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 
 from civicpulse.models import Item
+from civicpulse.understand.classify.active import load_active_set
 from civicpulse.understand.classify.base import Classifier
 from civicpulse.understand.classify.batch import ClassifierSet
-from civicpulse.understand.classify.defaults import load_defaults
 
 # Sentiment and harm show in the first paragraphs; scoring whole articles only costs time.
 MAX_CHARS = 2000
@@ -25,14 +26,18 @@ def item_text(item: Item) -> str:
 class ClassifyStage:
     """Sets `enrichment.labels[name]` to {label, p, probs[, evidence]} for every classifier.
 
-    Without `classifiers`, the shipped defaults are loaded (sentiment, toxicity, concern, scam).
+    Without `classifiers`, the active models are loaded (sentiment, toxicity, concern, scam): the city's
+    accepted retrained model in `models_dir` where there is one, else the shipped default.
     `process_many` classifies a batch in one pass, for runners that hand over batches.
     """
 
     name = "classify"
 
-    def __init__(self, classifiers: Sequence[Classifier] | None = None) -> None:
-        self.models = ClassifierSet(list(classifiers) if classifiers is not None else load_defaults())
+    def __init__(
+        self, classifiers: Sequence[Classifier] | None = None, *, models_dir: Path | None = None
+    ) -> None:
+        chosen = list(classifiers) if classifiers is not None else load_active_set(models_dir)
+        self.models = ClassifierSet(chosen)
 
     def process(self, item: Item) -> Item:
         """Return the item with its labels set."""
