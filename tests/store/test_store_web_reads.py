@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
+from sqlalchemy import insert, select, update
+
 from civicpulse.store import Store
+from civicpulse.store.browse import Filters, story_conditions, story_page
 from civicpulse.store.dashboard import DashboardReads
+from civicpulse.store.schema import enrichments, stories
 from tests import factories
 
 NOON = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
@@ -88,3 +92,49 @@ def test_rate_by_source_counts_collected_items_per_bucket(store: Store) -> None:
     )
     rates = DashboardReads(store).rate_by_source(NOON, timedelta(hours=6), 4)
     assert rates == {a.id: [2, 1, 0, 0], b.id: [0, 0, 0, 1]}
+
+
+def tone_story(store: Store, labels: list[str]) -> int:
+    """A story whose items carry `labels` (sentiment), oldest first; returns its id."""
+    src = store.add_source(factories.source(name="Nguồn", url=f"https://t.vn/{len(labels)}"))
+    added = store.add_items(
+        [
+            factories.item(f"Tin {k}", source_id=src.id, url=f"https://t.vn/{len(labels)}/{k}")
+            for k in range(len(labels))
+        ]
+    )
+    with store.engine.begin() as conn:
+        story_id = conn.execute(
+            insert(stories)
+            .values(label="x", last_seen=NOON, status="active", updated_at=NOON, state={})
+            .returning(stories.c.id)
+        ).scalar_one()
+        for item, label in zip(added, labels, strict=True):
+            conn.execute(
+                insert(enrichments).values(
+                    item_id=item.id,
+                    story_id=story_id,
+                    labels={"sentiment": {"label": label}} if label else {},
+                    updated_at=NOON,
+                )
+            )
+        conn.execute(update(stories).where(stories.c.id == story_id).values(item_count=len(labels)))
+    return int(story_id)
+
+
+def test_the_sentiment_filter_counts_a_storys_newest_200_labelled_items(store: Store) -> None:
+    # 300 items: the oldest 100 negative; of the newest 200, 60 negative, 121 positive, 19 unlabelled.
+    story = tone_story(store, ["negative"] * 100 + ["negative"] * 60 + ["positive"] * 121 + [""] * 19)
+    assert story_page(store, Filters(sentiment="negative")) == []  # 60 / 181 now, though 160 / 281 in all
+    assert story_page(store, Filters(sentiment="neutral")) == []
+    assert [s.id for s in story_page(store, Filters(sentiment="positive"))] == [story]  # 121 / 181
+    other = tone_story(store, ["negative"] * 80 + ["neutral"] * 100)
+    assert [s.id for s in story_page(store, Filters(sentiment="negative"))] == [other]  # 80 / 180
+
+
+def test_the_sentiment_filter_reads_the_index_on_sqlite(sqlite_store: Store) -> None:
+    query = select(stories.c.id).where(*story_conditions(sqlite_store, Filters(sentiment="negative")))
+    sql = str(query.compile(sqlite_store.engine, compile_kwargs={"literal_binds": True}))
+    with sqlite_store.engine.connect() as conn:
+        plan = " ".join(str(row) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_enrichments_story_sentiment" in plan

@@ -5,9 +5,9 @@ Revises: 0011
 
 The filter keeps a story when at least 40 % of its newest 200 labelled items carry the sentiment. Without
 this index every story visited cost 200 row reads and JSON parses (1.6 s at 1,000,000 items); with it each
-count is a short range of the index (docs/decisions/0071-story-sentiment-index.md). The expression must be
-the one SQLAlchemy writes for `labels["sentiment"]["label"].as_string()` for the planner to use it.
-PostgreSQL binds the JSON path as a parameter, which an expression index cannot match, so it has none.
+count is a short range of the index (docs/decisions/0071-story-sentiment-index.md). The query writes the same
+expression with the path as a literal (store/browse.py: TONE_SQLITE): SQLAlchemy's JSON index operator binds
+the path as a parameter, which SQLite cannot match to an index. PostgreSQL has no such index (yet).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-SENTIMENT = """CAST(JSON_EXTRACT(labels, '$."sentiment"."label"') AS VARCHAR)"""
+SENTIMENT = "json_extract(labels, '$.sentiment.label')"  # as store/browse.py TONE_SQLITE
 
 
 def upgrade() -> None:
