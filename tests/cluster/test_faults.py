@@ -138,3 +138,22 @@ def test_a_failing_item_is_redelivered_with_backoff_then_dead_lettered(
     finally:
         bus.close()
         store.close()
+
+
+def test_a_redelivered_message_is_not_delivered_again_while_a_worker_holds_it(
+    nats_url: str, prefix: str
+) -> None:
+    # A short backoff for failed messages must not become the ack wait of redelivered ones: that sent a
+    # crashed worker's messages to its replacement again and again until max_deliver dead-lettered them.
+    bus = JetStreamBus(nats_url, BusOptions(prefix=prefix, batch=1, ack_wait_s=3.0, backoff_s=(0.05,)))
+    try:
+        bus.ensure("test", None)
+        bus.publish(COLLECTED, [Envelope(1)])
+        assert [d.attempt for d in bus.fetch(COLLECTED, "understand", None, 5.0)] == [1]  # then it dies
+        [again] = bus.fetch(COLLECTED, "understand", None, 10.0)  # the replacement, after ack_wait
+        assert again.attempt == 2
+        assert bus.fetch(COLLECTED, "understand", None, 1.0) == []  # held: nobody else gets it
+        again.ack()
+        wait_until(lambda: bus.backlog(COLLECTED, "understand", None) == (0, 0), "the ack")
+    finally:
+        bus.close()

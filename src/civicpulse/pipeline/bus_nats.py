@@ -228,9 +228,10 @@ class JetStreamBus:
             ack_policy=AckPolicy.EXPLICIT,
             ack_wait=options.ack_wait_s,
             max_deliver=options.max_deliver,
-            # The server's own schedule for messages nobody acknowledged (a crashed worker's): ack_wait
-            # first, then the backoff list.
-            backoff=[options.ack_wait_s, *options.backoff_s][: max(1, options.max_deliver - 1)],
+            # No consumer `backoff`: the server would use it as the *ack wait* of later deliveries, so a
+            # message redelivered once (after a crash or a restart) came again after backoff[0] while a
+            # worker was still on it, until max_deliver dead-lettered it. Unacknowledged messages wait
+            # `ack_wait` every time; failed ones are nak'ed with the backoff delay (`BusOptions.delay`).
             max_ack_pending=options.max_ack_pending,
             max_waiting=64,
         )
