@@ -13,7 +13,7 @@ import numpy as np
 
 from civicpulse.stories.doc import Doc
 from civicpulse.stories.housekeeping import Shelf, centroid_cosine, fold_into
-from civicpulse.stories.story import StoryState
+from civicpulse.stories.story import StoryState, sparse_dot
 from civicpulse.stories.vectors import EmbedBudget, Vector, VectorIndex
 from civicpulse.stories.weighting import TermStats
 
@@ -118,7 +118,9 @@ class StoryClusterer:
     def _reset(self) -> None:
         self.stats = TermStats(self.max_vocabulary)
         self.stories: dict[int, StoryState] = {}
-        self.index: dict[str, set[int]] = {}
+        # Term -> the stories whose centroid holds it, by id; the posting holds the story itself so scoring
+        # a candidate reads its weight without a second lookup.
+        self.index: dict[str, dict[int, StoryState]] = {}
         self.recent: OrderedDict[str, int] = OrderedDict()
         self.clock = -math.inf
         self.next_id = 1
@@ -194,7 +196,7 @@ class StoryClusterer:
         story.last_seq = self.seen  # its stream clock restarts; wall-time fading is decided by the bar
         self.stories[sid] = story
         for term in story.weights:
-            self.index.setdefault(term, set()).add(sid)
+            self.index.setdefault(term, {})[sid] = story
         if story.vector is not None:
             self.vectors.put(sid, story.vector)
         self._changes.history.append({"story_id": sid, "action": "revived", "at": now})
@@ -227,29 +229,25 @@ class StoryClusterer:
     ) -> tuple[StoryState | None, float]:
         """Return the best candidate story and its score (cosine x idle penalty, dense blend)."""
         partial: dict[int, float] = {}
-        index, stories = self.index, self.stories
-        skipped = 0.0  # squared weight of the document's terms too common to retrieve by
+        get, index, stories = partial.get, self.index, self.stories
+        common: dict[str, float] = {}  # the document's terms too common to retrieve by
         for term, w in vector.items():
             posting = index.get(term)
             if posting is None:
                 continue
             if len(posting) > self.max_postings:
-                skipped += w * w  # the candidates' full dot products include it
+                common[term] = w  # the candidates' full dot products add them
                 continue
-            for sid in posting:
-                partial[sid] = partial.get(sid, 0.0) + w * stories[sid].weights[term]
-        # Same order as a full sort, without sorting the thousands of candidates common words bring.
-        ranked = heapq.nlargest(
-            self.max_candidates,
-            ((dot / math.sqrt(stories[sid].norm2), -sid, dot) for sid, dot in partial.items()),
-        )
+            for sid, story in posting.items():
+                partial[sid] = get(sid, 0.0) + w * story.weights[term]
+        ranked = self._ranked(partial)
         near: list[int] = []
         if dense is not None and len(self.vectors):
             # Stories near in vector space join the lexical candidates (another language shares no term).
             near = [sid for sid, _ in self.vectors.search(dense, self.embed_neighbours) if sid not in partial]
         dense_room = self.vector_weight if dense is not None else 0.0
         # Cauchy-Schwarz: the skipped terms add at most the norm of their weights to a cosine.
-        slack = math.sqrt(skipped)
+        slack = math.sqrt(sum([w * w for w in common.values()]))
         best: StoryState | None = None
         best_score = -math.inf
         for cosine, negative_id, partial_dot in ranked:
@@ -260,7 +258,7 @@ class StoryClusterer:
             if bound <= best_score:
                 break
             story = stories[-negative_id]
-            dot = partial_dot if skipped == 0.0 else self._dot(vector, story.id)
+            dot = partial_dot + sparse_dot(common, story.weights) if common else partial_dot
             score = self._score(story, dot, now, dense, doc.lang)
             if score > best_score:
                 best, best_score = story, score
@@ -270,9 +268,22 @@ class StoryClusterer:
                 best, best_score = stories[sid], score
         return (best, best_score) if best is not None else (None, 0.0)
 
+    def _ranked(self, partial: dict[int, float]) -> list[tuple[float, int, float]]:
+        """Return the `max_candidates` best (cosine, -id, dot) of the candidates, best first.
+
+        Same as sorting them all; the cosines alone are sorted first (floats sort fastest) to find the bar,
+        and only the few candidates at or above it become tuples.
+        """
+        stories, sqrt, k = self.stories, math.sqrt, self.max_candidates
+        cosines = [dot / sqrt(stories[sid].norm2) for sid, dot in partial.items()]
+        cut = sorted(cosines, reverse=True)[k - 1] if len(cosines) > k > 0 else -math.inf
+        top = [(c, -sid, dot) for c, (sid, dot) in zip(cosines, partial.items(), strict=True) if c >= cut]
+        top.sort(reverse=True)
+        return top[:k]
+
     def _dot(self, vector: dict[str, float], sid: int) -> float:
         weights = self.stories[sid].weights
-        return sum(w * weights.get(t, 0.0) for t, w in vector.items())
+        return sparse_dot(vector, weights)
 
     def _score(
         self, story: StoryState, dot: float, now: float, dense: Vector | None = None, lang: str = ""
@@ -322,11 +333,11 @@ class StoryClusterer:
         rate = math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0
         story.decay_to(now, rate)
         weights = story.weights
-        dot = sum(w * weights.get(t, 0.0) for t, w in vector.items())
+        product = sparse_dot(vector, weights)
         for term in vector:
             if term not in weights:
-                self.index.setdefault(term, set()).add(story.id)
-        story.add_vector(vector, dot)
+                self.index.setdefault(term, {})[story.id] = story
+        story.add_vector(vector, product)
         if dense is not None:
             story.add_dense([float(x) for x in dense])
             if story.vector is not None:
@@ -345,7 +356,7 @@ class StoryClusterer:
     def _unindex(self, term: str, sid: int) -> None:
         posting = self.index.get(term)
         if posting is not None:
-            posting.discard(sid)
+            posting.pop(sid, None)
             if not posting:
                 del self.index[term]
 
@@ -377,11 +388,11 @@ class StoryClusterer:
                 continue
             partial: dict[int, float] = {}
             for term, w in heapq.nlargest(16, story.weights.items(), key=itemgetter(1)):
-                posting = self.index.get(term, ())
+                posting = self.index.get(term, {})
                 if len(posting) <= self.max_postings:
-                    for other in posting:
+                    for other, candidate in posting.items():
                         if other < sid:
-                            partial[other] = partial.get(other, 0.0) + w * self.stories[other].weights[term]
+                            partial[other] = partial.get(other, 0.0) + w * candidate.weights[term]
             # Only the two most promising older stories get a full centroid cosine.
             for other in sorted(partial, key=lambda o: (-partial[o], o))[:2]:
                 if centroid_cosine(story, self.stories[other]) >= self.merge_threshold:
@@ -397,7 +408,7 @@ class StoryClusterer:
         for term in absorbed.weights:
             self._unindex(term, sid)
             if term not in survivor.weights:
-                self.index.setdefault(term, set()).add(into)
+                self.index.setdefault(term, {})[into] = survivor
         self.vectors.remove(sid)
         fold_into(survivor, absorbed)
         if len(survivor.weights) > self.max_story_terms * 3 // 2:
@@ -463,7 +474,7 @@ class StoryClusterer:
         for story in sorted(stories, key=lambda s: s.id):
             self.stories[story.id] = story
             for term in story.weights:
-                self.index.setdefault(term, set()).add(story.id)
+                self.index.setdefault(term, {})[story.id] = story
             if story.vector is not None:
                 self.vectors.put(story.id, story.vector)
 

@@ -6,7 +6,7 @@ import math
 from collections import OrderedDict
 from typing import Any
 
-from civicpulse.stories.story import StoryState
+from civicpulse.stories.story import StoryState, sparse_dot
 
 SHELF_TERMS = 64
 
@@ -100,19 +100,17 @@ def from_story_state(row: dict[str, Any]) -> StoryState:
 def centroid_cosine(a: StoryState, b: StoryState) -> float:
     """Cosine of two centroids (fading scales a whole centroid, so it does not change the cosine)."""
     small, large = (a, b) if len(a.weights) <= len(b.weights) else (b, a)
-    weights = large.weights
-    dot = sum(w * weights.get(t, 0.0) for t, w in small.weights.items())
     norm = math.sqrt(a.norm2 * b.norm2)
-    return dot / norm if norm > 0.0 else 0.0
+    return sparse_dot(small.weights, large.weights) / norm if norm > 0.0 else 0.0
 
 
 def fold_into(survivor: StoryState, absorbed: StoryState) -> None:
     """Add `absorbed` to `survivor`: centroid, mass, counts, first/last seen, sources, vectors, phrases."""
     weights = survivor.weights
-    dot = sum(w * weights.get(t, 0.0) for t, w in absorbed.weights.items())
+    product = sparse_dot(absorbed.weights, weights)
     for term, w in absorbed.weights.items():
         weights[term] = weights.get(term, 0.0) + w
-    survivor.norm2 += 2.0 * dot + absorbed.norm2
+    survivor.norm2 += 2.0 * product + absorbed.norm2
     survivor.mass += absorbed.mass
     survivor.items += absorbed.items
     survivor.distinct += absorbed.distinct

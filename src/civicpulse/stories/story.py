@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import mul
 from typing import Any
 
 MAX_SOURCES = 100
@@ -11,7 +12,7 @@ MAX_SURFACE = 32
 HOUR = 3600
 
 
-@dataclass
+@dataclass(slots=True)
 class StoryState:
     """Mutable state of one story while it is active; `to_state` is what `stories.state` stores."""
 
@@ -60,7 +61,7 @@ class StoryState:
         """Keep the `max_terms` heaviest centroid terms; return the dropped ones."""
         ranked = sorted(self.weights.items(), key=lambda kv: (-kv[1], kv[0]))
         self.weights = dict(ranked[:max_terms])
-        self.norm2 = sum(w * w for w in self.weights.values())
+        self.norm2 = float(sum(map(mul, self.weights.values(), self.weights.values())))
         self.surface = {t: forms for t, forms in self.surface.items() if t in self.weights}
         return [term for term, _ in ranked[max_terms:]]
 
@@ -148,3 +149,9 @@ class StoryState:
             },
             **counts,
         )
+
+
+def sparse_dot(terms: dict[str, float], weights: dict[str, float]) -> float:
+    """Return the dot product of two sparse vectors, summed in the order of `terms` (so replays agree)."""
+    get = weights.get
+    return sum([w * get(t, 0.0) for t, w in terms.items()])
