@@ -169,3 +169,11 @@ def test_a_story_needs_a_primary_detector_a_topic_may_rest_on_its_window() -> No
     story = HotspotScorer().score(s, Context(now=s.last_seen, kind="story"))
     assert story.fired() == ["window"]
     assert not story.hot
+
+
+def test_a_news_story_may_rest_on_its_day_window() -> None:
+    """A news story's window is a day against 14 days: 16 articles today after three quiet days."""
+    s = series([0] * 72 + [16], kind="feed")
+    news = HotspotScorer().score(s, Context(now=s.last_seen, kind="story"))
+    assert news.fired() == ["window"]
+    assert news.hot

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from civicpulse.detect.baselines import CountModelDetector, EmmBaselineDetector, WindowBaselineDetector
+from civicpulse.detect.baselines import (
+    NEWS_KINDS,
+    CountModelDetector,
+    EmmBaselineDetector,
+    WindowBaselineDetector,
+)
 from civicpulse.detect.dynamics import InformationVoidDetector, SpreadDetector, ToneDetector, VelocityDetector
 from civicpulse.detect.findings import Context, Finding
 from civicpulse.detect.signals import DAY, HOUR, Series
@@ -21,9 +26,10 @@ WEIGHTS: dict[str, float] = {
 }
 # Volume evidence: a primary detector fires, or, for a topic or unit, a secondary one with the count model's
 # support (alone they fire on ordinary chatter: the EMM rule's weakness). Tone only adds to the score;
-# negativity is no burst. The support asked of the count model is its own firing alpha (1e-6). A story needs
-# a primary detector: its window ratio is against its own short past, and below the count model's mass floor
-# it fired mostly on chatter stories and on old stories a crisis had just joined (decision 0050.13).
+# negativity is no burst. The support asked of the count model is its own firing alpha (1e-6). A social
+# story needs a primary detector: its window ratio is against its own short past, and below the count model's
+# mass floor it fired mostly on chatter stories and on old stories a crisis had just joined (decision
+# 0050.13); a news story's window is a day against 14 days, a real past, so it keeps the secondary path.
 PRIMARY = frozenset({"count", "velocity"})
 SECONDARY = frozenset({"window", "spread", "void"})
 SUPPORT_P = 1e-6
@@ -99,18 +105,19 @@ class HotspotScorer:
             findings.append(detector.finding)
         total = sum(self.weights.get(f.detector, 0.0) * f.score for f in findings)
         threshold = self.threshold * multiplier
-        hot = total >= threshold and self.triggered(findings, ctx.kind)
+        secondary = ctx.kind in SECONDARY_KINDS or series.source_kind in NEWS_KINDS
+        hot = total >= threshold and self.triggered(findings, secondary=secondary)
         return Verdict(total, hot, tuple(findings), {"threshold": round(threshold, 3), "mass": mass})
 
-    def triggered(self, findings: list[Finding], kind: str) -> bool:
-        """Return whether a primary detector fired, or, for a topic or unit (`kind`), another fired with
-        the count model's support."""
+    def triggered(self, findings: list[Finding], *, secondary: bool) -> bool:
+        """Return whether a primary detector fired, or, when `secondary` triggers are allowed (topics, units,
+        news stories), another fired with the count model's support."""
         fired = {f.detector for f in findings if f.detected}
         if fired & PRIMARY:
             return True
         if not PRIMARY & {f.detector for f in findings}:
             return bool(fired)  # a scorer without volume detectors (the EMM reference) trusts what it has
-        if kind not in SECONDARY_KINDS:
+        if not secondary:
             return False
         count = next((f for f in findings if f.detector == "count"), None)
         supported = count is None or float(count.details.get("p_value", 1.0)) < SUPPORT_P
