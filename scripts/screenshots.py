@@ -31,6 +31,8 @@ def pages(ids: dict[str, int]) -> dict[str, str]:
         "topic": f"/topics/{ids['topic']}",
         "units": "/units",
         "search": "/search?q=covid",
+        "sources": "/sources?window=7d",
+        "labels": "/labels?task=sentiment",
     }
 
 

@@ -30,5 +30,6 @@
     if (button) { event.preventDefault(); button.click(); }
   });
 
-  if (!current()) { items[0].focus(); }
+  // The most uncertain item starts in focus, without scrolling the page past its heading.
+  if (!current()) { items[0].focus({ preventScroll: true }); }
 })();
