@@ -112,9 +112,15 @@ class LabelTables:
         instant at millions of items, and recent items are the ones the city talks about now.
         """
         labelled = exists(
-            select(1).where(and_(item_labels.c.item_id == items.c.id, item_labels.c.task == task))
+            select(1).where(and_(item_labels.c.item_id == enrichments.c.item_id, item_labels.c.task == task))
         )
-        newest = select(enrichments.c.item_id).order_by(enrichments.c.item_id.desc()).limit(scan).subquery()
+        newest = (
+            select(enrichments.c.item_id)
+            .where(~labelled)
+            .order_by(enrichments.c.item_id.desc())
+            .limit(scan)
+            .subquery()
+        )
         query = (
             select(items, sources.c.name.label("source_name"), enrichments.c.labels)
             .select_from(
@@ -122,7 +128,7 @@ class LabelTables:
                     sources, items.c.source_id == sources.c.id
                 )
             )
-            .where(items.c.id.in_(select(newest.c.item_id)), ~labelled)
+            .where(items.c.id.in_(select(newest.c.item_id)))
             .order_by(items.c.id.desc())
         )
         with self.store.engine.connect() as conn:
