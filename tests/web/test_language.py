@@ -51,3 +51,13 @@ def test_the_switch_goes_back_only_to_this_site(client: TestClient) -> None:
 def test_lang_in_the_address_still_wins_for_that_page(client: TestClient) -> None:
     client.patch("/api/me", json={"language": "en"})
     assert '<html lang="vi">' in client.get("/", params={"lang": "vi"}).text
+
+
+def test_the_account_page_offers_the_language_too(client: TestClient) -> None:
+    page = client.get("/account").text
+    assert 'id="account-language"' in page and '<option value="vi" selected>' in page
+    moved = client.post(
+        "/account/language", data={"language": "en", "back": "/account"}, follow_redirects=False
+    )
+    assert moved.headers["location"] == "/account"
+    assert '<option value="en" selected>English</option>' in client.get("/account").text
