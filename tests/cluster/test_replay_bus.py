@@ -1,4 +1,4 @@
-"""`civicpulse replay --nats`: a stream file stored here and published to the workers' raw-items stream."""
+"""`civicpulse replay --nats` and `cluster republish`: stored items published to the raw-items stream."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from click.testing import CliRunner
 from civicpulse.cli import cli
 from civicpulse.config import get_settings
 from civicpulse.errors import ConfigError
+from civicpulse.models import Enrichment, Item
 from civicpulse.pipeline.bus import COLLECTED, BusOptions, Envelope
 from civicpulse.pipeline.bus_nats import JetStreamBus
 from civicpulse.store import open_store
+from civicpulse.store.understanding import EnrichmentTables
 from tests.cluster.conftest import free_port, write_stream
 
 pytestmark = [pytest.mark.cluster, pytest.mark.postgres]
@@ -73,3 +75,27 @@ def test_replay_to_an_unreachable_server_stores_nothing_and_says_what_to_fix(
     assert isinstance(result.exception, ConfigError)
     assert str(result.exception).startswith(f"NATS is not reachable at {nowhere}; start nats-server")
     assert count(cluster_db, "items") == 0
+
+
+def test_republish_sends_stored_items_no_worker_understood(
+    runner: CliRunner, nats_url: str, prefix: str, cluster_db: str
+) -> None:
+    store = open_store(cluster_db)
+    try:
+        # Stored while the bus was away: the collector's publish failed for good.
+        fresh = [Item(key=f"k{n}", text=f"item {n}", content_hash=f"h{n}") for n in range(3)]
+        stored = store.add_items(fresh)
+        EnrichmentTables(store).save([(stored[0].id or 0, Enrichment(analysis_text="understood"))])
+    finally:
+        store.close()
+    args = ["cluster", "republish", "--since-hours", "1", "--nats", nats_url, "--json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["published"] == 2
+    bus = JetStreamBus(nats_url, BusOptions(prefix=prefix, batch=10))
+    try:
+        deliveries = bus.fetch(COLLECTED, "understand", None, timeout_s=2.0)
+        assert sorted(Envelope.decode(d.data).item_id for d in deliveries) == [i.id for i in stored[1:]]
+        bus.ack_all(deliveries)
+    finally:
+        bus.close()

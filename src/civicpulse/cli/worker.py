@@ -14,13 +14,14 @@ import click
 
 from civicpulse.cli.context import AppContext, echo_json, pass_app
 from civicpulse.cluster.deploy import Deployment, parse_workers
+from civicpulse.cluster.publish import connected, publish_ids
 from civicpulse.cluster.roles import ROLES, STAGES
 from civicpulse.cluster.run import WorkerSpec, run_worker
 from civicpulse.config import Settings
 from civicpulse.errors import InputError
 from civicpulse.pipeline.bus import BusOptions
 from civicpulse.store import open_store
-from civicpulse.store.scale import blank_old_content
+from civicpulse.store.scale import blank_old_content, unprocessed_ids
 from civicpulse.store.store import now
 
 
@@ -224,3 +225,29 @@ def retention(app: AppContext, /, *, days: int | None, database_url: str | None,
         echo_json({"days": keep, "blanked": blanked})
     else:
         click.echo(f"Blanked the text of {blanked:,} items collected more than {keep} days ago.")
+
+
+@cluster.command("republish")
+@click.option("--since-hours", default=24.0, show_default=True, help="Look at items collected this recently.")
+@click.option("--nats", "nats_url", default=None, help="NATS server URL(s) [setting nats_url].")
+@click.option("--prefix", default=None, help="The deployment's stream prefix [bus_prefix].")
+@click.option("--database", "database_url", envvar="CIVICPULSE_DATABASE_URL", default=None, help="Store URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def republish(app: AppContext, /, *, since_hours: float, nats_url: str | None, prefix: str | None,
+              database_url: str | None, as_json: bool) -> None:  # fmt: skip
+    """Send stored items that no worker has understood to the workers again (after a long NATS outage)."""
+    with connected(app.settings, nats_url, prefix) as bus:
+        store = open_store(database_url or app.settings.store_url)
+        try:
+            store.check_schema()
+            ids = unprocessed_ids(store, now() - timedelta(hours=since_hours))
+            published = publish_ids(bus, ids)
+        finally:
+            store.close()
+    if as_json:
+        echo_json({"since_hours": since_hours, "published": published})
+    else:
+        click.echo(
+            f"Published {published:,} items collected in the last {since_hours:g} h and not yet understood."
+        )

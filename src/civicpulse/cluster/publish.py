@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from civicpulse.config import Settings
@@ -28,18 +28,28 @@ class BusPipeline(Pipeline):
 
     def submit(self, items: Iterable[Item]) -> int:
         """Publish the ids of `items` (already committed); retry a refusing stream with backoff."""
-        envelopes = [Envelope(item.id) for item in items if item.id is not None]
+        published = publish_ids(self.bus, [item.id for item in items if item.id is not None])
+        self.counts["published"] += published
+        return published
+
+
+def publish_ids(bus: Bus, ids: Sequence[int], chunk: int = 500) -> int:
+    """Publish item ids to the collected stream in chunks, retrying a refusing stream; return how many.
+
+    When every attempt fails the items stay stored; `civicpulse cluster republish` sends them later.
+    """
+    for start in range(0, len(ids), chunk):
+        envelopes = [Envelope(i) for i in ids[start : start + chunk]]
         for attempt in range(1, PUBLISH_ATTEMPTS + 1):
             try:
-                self.bus.publish(COLLECTED, envelopes)
+                bus.publish(COLLECTED, envelopes)
                 break
             except Retry as retry:
                 if attempt == PUBLISH_ATTEMPTS:
                     raise
                 log.warning("publishing %d items failed (%s); retrying", len(envelopes), retry.reason)
                 time.sleep(min(retry.after_s or 1.0, 5.0) * attempt)
-        self.counts["published"] += len(envelopes)
-        return len(envelopes)
+    return len(ids)
 
 
 @contextmanager

@@ -120,6 +120,23 @@ def blank_old_content(store: Store, before: datetime, batch: int = RETENTION_BAT
         total += len(ids)
 
 
+def unprocessed_ids(store: Store, since: datetime) -> list[int]:
+    """Return the ids of items collected since `since` that no understand stage has stored, oldest first.
+
+    After a publish that failed for good (the bus away longer than the collector retries), these are
+    stored but never reached a worker. Items a stage skipped or quarantined are among them too: sending
+    them again costs work and changes nothing.
+    """
+    query = (
+        select(items.c.id)
+        .select_from(items.outerjoin(enrichments, enrichments.c.item_id == items.c.id))
+        .where(enrichments.c.item_id.is_(None), items.c.collected_at >= aware(since))
+        .order_by(items.c.id)
+    )
+    with store.engine.connect() as conn:
+        return [int(i) for i in conn.execute(query).scalars()]
+
+
 def story_assignments(store: Store) -> dict[int, int | None]:
     """Return every item's story id (None for items without one), for equivalence checks and audits."""
     query = select(items.c.id, enrichments.c.story_id).select_from(
