@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from civicpulse.models import Enrichment, Topic
 from civicpulse.store.schema import enrichments, item_topics, items, topics
@@ -21,22 +21,51 @@ class EnrichmentTables:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._upserts: dict[tuple[str, ...], Any] = {}
+        self._update = update(enrichments).where(enrichments.c.item_id == bindparam("b_item_id"))
 
     def save(
         self, rows: Iterable[tuple[int, Enrichment]], columns: Sequence[str] = UNDERSTANDING_COLUMNS
     ) -> int:
-        """Upsert enrichments by item id, overwriting only `columns`; return how many rows were written."""
-        values = [_enrichment_row(item_id, e) for item_id, e in rows]
-        if not values:
+        """Upsert enrichments by item id, overwriting only `columns`; return how many rows were written.
+
+        Understanding creates the rows of new items, so its columns are upserted at once. A later stage's
+        columns go to rows that exist: one narrow UPDATE (only those columns are encoded, JSON included),
+        and the whole upsert when some row turns out to be missing, so the result is the same either way.
+        """
+        rows = list(rows)
+        if not rows:
             return 0
-        statement = self.store._insert(enrichments)
-        statement = statement.on_conflict_do_update(
-            index_elements=["item_id"],
-            set_={name: statement.excluded[name] for name in (*columns, "updated_at")},
-        )
+        stamp = now()
+        columns = tuple(columns)
         with self.store._write(), self.store.engine.begin() as conn:
-            conn.execute(statement, values)
-        return len(values)
+            if columns != UNDERSTANDING_COLUMNS and self._updated(conn, rows, columns, stamp):
+                return len(rows)
+            conn.execute(self._upsert(columns), [_enrichment_row(i, e, stamp) for i, e in rows])
+        return len(rows)
+
+    def _updated(
+        self, conn: Connection, rows: list[tuple[int, Enrichment]], columns: tuple[str, ...], stamp: datetime
+    ) -> bool:
+        """Update `columns` of the rows; return False when some row is missing (the caller upserts all)."""
+        if not conn.dialect.supports_sane_multi_rowcount:
+            return False
+        values = []
+        for item_id, enrichment in rows:
+            row = _enrichment_row(item_id, enrichment, stamp)
+            values.append({"b_item_id": item_id, **{name: row[name] for name in (*columns, "updated_at")}})
+        return bool(conn.execute(self._update, values).rowcount == len(values))
+
+    def _upsert(self, columns: tuple[str, ...]) -> Any:
+        statement = self._upserts.get(columns)
+        if statement is None:
+            statement = self.store._insert(enrichments)
+            statement = statement.on_conflict_do_update(
+                index_elements=["item_id"],
+                set_={name: statement.excluded[name] for name in (*columns, "updated_at")},
+            )
+            self._upserts[columns] = statement
+        return statement
 
     def get(self, item_ids: Sequence[int]) -> dict[int, Enrichment]:
         """Return the stored enrichments of `item_ids` (missing ones are left out)."""
@@ -131,7 +160,7 @@ class TopicTables:
             return {int(topic_id): int(count) for topic_id, count in conn.execute(query)}
 
 
-def _enrichment_row(item_id: int, e: Enrichment) -> dict[str, Any]:
+def _enrichment_row(item_id: int, e: Enrichment, stamp: datetime) -> dict[str, Any]:
     return {
         "item_id": item_id,
         "lang": e.lang[:12],
@@ -142,7 +171,7 @@ def _enrichment_row(item_id: int, e: Enrichment) -> dict[str, Any]:
         "story_id": e.story_id,
         "units": list(e.units),
         "labels": e.labels,
-        "updated_at": now(),
+        "updated_at": stamp,
     }
 
 
