@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from civicpulse import settings_doc
-from civicpulse.config import Settings, with_secrets
+from civicpulse.config import Settings, get_settings, with_secrets
 from civicpulse.errors import ConfigError
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
@@ -38,6 +38,21 @@ def test_a_broken_toml_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("CIVICPULSE_CONFIG", str(config))
     with pytest.raises(ConfigError, match="not valid TOML"):
         Settings()
+
+
+def test_an_invalid_setting_names_its_variable_and_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIVICPULSE_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("CIVICPULSE_BUS_BATCH", "0")
+    monkeypatch.setenv("CIVICPULSE_PORT", "many")
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError) as caught:
+        get_settings()
+    get_settings.cache_clear()
+    message = str(caught.value)
+    assert "CIVICPULSE_BUS_BATCH (or bus_batch in" in message and "greater than or equal to 1" in message
+    assert "CIVICPULSE_PORT" in message and "'many'" in message
 
 
 def test_database_url_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:

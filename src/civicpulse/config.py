@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,6 +21,7 @@ from civicpulse.errors import ConfigError
 
 PLACEHOLDERS = frozenset({"", "change-me", "changeme", "secret", "placeholder", "xxx"})
 SECRET_NAMES = ("pseudonym_key", "session_secret")
+ENV_PREFIX = "CIVICPULSE_"
 
 
 def config_file() -> Path:
@@ -31,7 +32,7 @@ def config_file() -> Path:
 class Settings(BaseSettings):
     """Every setting civicpulse reads, with its default and help (rendered into docs/settings.md)."""
 
-    model_config = SettingsConfigDict(env_prefix="CIVICPULSE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     env: Literal["development", "production"] = Field(
         "development", description="Deployment mode; production refuses placeholder secrets."
@@ -243,5 +244,22 @@ def with_secrets(settings: Settings) -> Settings:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Return the process-wide settings, secrets included (cached; tests build `Settings` directly)."""
-    return with_secrets(Settings())
+    """Return the process-wide settings, secrets included (cached; tests build `Settings` directly).
+
+    Raises `ConfigError` naming each invalid setting, its environment variable and what it must be.
+    """
+    try:
+        return with_secrets(Settings())
+    except ValidationError as exc:
+        raise ConfigError(invalid_settings(exc)) from None
+
+
+def invalid_settings(exc: ValidationError) -> str:
+    """One line per invalid setting: its variable (or TOML key), the value given, what it must be."""
+    where = config_file()
+    problems = [
+        f"{ENV_PREFIX}{str(e['loc'][0]).upper()} (or {e['loc'][0]} in {where}) = {e['input']!r}: {e['msg']}"
+        for e in exc.errors()
+        if e["loc"]
+    ]
+    return "invalid settings; fix them and start again:\n  " + "\n  ".join(problems)
