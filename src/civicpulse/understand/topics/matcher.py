@@ -39,9 +39,13 @@ class Document:
         folded = words(text)
         self.tokens = folded
         self.folded = _Positions(folded)
+
+    @cached_property
+    def accented(self) -> bool:
+        """Whether the text is typed with diacritics (asked only when a candidate topic is evaluated)."""
         # Text typed with diacritics is matched with them, so `sổ đỏ` does not match `số đó`; text typed
         # without them can only be matched folded.
-        self.accented = len(folded) > 0 and _accented_share(text, len(folded)) >= ACCENTED_SHARE
+        return len(self.tokens) > 0 and _accented_share(self.text, len(self.tokens)) >= ACCENTED_SHARE
 
     @cached_property
     def exact(self) -> _Positions:
@@ -251,8 +255,12 @@ class TopicMatcher:
 
     def match(self, text: str) -> tuple[int, ...]:
         """Return the ids of the topics `text` matches, in ascending order."""
+        if not self.size:
+            return ()
         document = Document(text)
         candidates = self.candidates(document)
+        if not candidates:
+            return ()
         return tuple(sorted({c.topic_id for c in candidates if c.query.matches(document)}))
 
     def candidates(self, document: Document) -> list[_Compiled]:
