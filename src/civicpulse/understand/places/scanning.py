@@ -43,6 +43,8 @@ class Token(NamedTuple):
 
 def has_diacritics(text: str) -> bool:
     """Return whether `text` carries Vietnamese diacritics (else spellings are read folded)."""
+    if text.isascii():
+        return False
     return any(ord(ch) > 0x7F and ch.isalpha() for ch in text)
 
 

@@ -34,11 +34,13 @@ class PlacesStage:
     def process(self, item: Item) -> Item:
         """Return the item with `enrichment.units` set (text places first, then the coordinates' unit)."""
         text = f"{item.title}\n{item.text}" if item.title else item.text
-        units = list(units_field(self.extractor.extract(text)))
+        units = units_field(self.extractor.extract(text))
         located = self._located(item.extra)
         if located and located not in units:
-            units.append(located)
-        enrichment = dataclasses.replace(item.enrichment, units=tuple(units))
+            units = (*units, located)
+        if units == item.enrichment.units:
+            return item  # most posts name no place: nothing to copy
+        enrichment = dataclasses.replace(item.enrichment, units=units)
         return dataclasses.replace(item, enrichment=enrichment)
 
     def _located(self, extra: dict[str, Any]) -> str | None:
