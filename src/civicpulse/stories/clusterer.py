@@ -121,6 +121,8 @@ class StoryClusterer:
         # Term -> the stories whose centroid holds it, by id; the posting holds the story itself so scoring
         # a candidate reads its weight without a second lookup.
         self.index: dict[str, dict[int, StoryState]] = {}
+        # Story id -> the square root of its centroid's norm2, kept with it (ranking divides by it often).
+        self.roots: dict[int, float] = {}
         self.recent: OrderedDict[str, int] = OrderedDict()
         self.clock = -math.inf
         self.next_id = 1
@@ -195,6 +197,7 @@ class StoryClusterer:
         story = self.shelf.take(sid)
         story.last_seq = self.seen  # its stream clock restarts; wall-time fading is decided by the bar
         self.stories[sid] = story
+        self.roots[sid] = math.sqrt(story.norm2)
         for term in story.weights:
             self.index.setdefault(term, {})[sid] = story
         if story.vector is not None:
@@ -228,18 +231,8 @@ class StoryClusterer:
         self, vector: dict[str, float], doc: Doc, now: float, dense: Vector | None = None
     ) -> tuple[StoryState | None, float]:
         """Return the best candidate story and its score (cosine x idle penalty, dense blend)."""
-        partial: dict[int, float] = {}
-        get, index, stories = partial.get, self.index, self.stories
-        common: dict[str, float] = {}  # the document's terms too common to retrieve by
-        for term, w in vector.items():
-            posting = index.get(term)
-            if posting is None:
-                continue
-            if len(posting) > self.max_postings:
-                common[term] = w  # the candidates' full dot products add them
-                continue
-            for sid, story in posting.items():
-                partial[sid] = get(sid, 0.0) + w * story.weights[term]
+        partial, common = self._candidates(vector)
+        stories = self.stories
         ranked = self._ranked(partial)
         near: list[int] = []
         if dense is not None and len(self.vectors):
@@ -268,14 +261,34 @@ class StoryClusterer:
                 best, best_score = stories[sid], score
         return (best, best_score) if best is not None else (None, 0.0)
 
+    def _candidates(self, vector: dict[str, float]) -> tuple[dict[int, float], dict[str, float]]:
+        """Return the stories sharing a term with `vector` (id -> partial dot), and the terms too common
+        to retrieve by (term -> weight), whose share the candidates' full dot products add."""
+        partial: dict[int, float] = {}
+        common: dict[str, float] = {}
+        index = self.index
+        for term, w in vector.items():
+            posting = index.get(term)
+            if posting is None:
+                continue
+            if len(posting) > self.max_postings:
+                common[term] = w
+                continue
+            for sid, story in posting.items():
+                if sid in partial:
+                    partial[sid] += w * story.weights[term]
+                else:
+                    partial[sid] = w * story.weights[term]
+        return partial, common
+
     def _ranked(self, partial: dict[int, float]) -> list[tuple[float, int, float]]:
         """Return the `max_candidates` best (cosine, -id, dot) of the candidates, best first.
 
         Same as sorting them all; the cosines alone are sorted first (floats sort fastest) to find the bar,
         and only the few candidates at or above it become tuples.
         """
-        stories, sqrt, k = self.stories, math.sqrt, self.max_candidates
-        cosines = [dot / sqrt(stories[sid].norm2) for sid, dot in partial.items()]
+        roots, k = self.roots, self.max_candidates
+        cosines = [dot / roots[sid] for sid, dot in partial.items()]
         cut = sorted(cosines, reverse=True)[k - 1] if len(cosines) > k > 0 else -math.inf
         top = [(c, -sid, dot) for c, (sid, dot) in zip(cosines, partial.items(), strict=True) if c >= cut]
         top.sort(reverse=True)
@@ -345,6 +358,7 @@ class StoryClusterer:
         if len(weights) > self.max_story_terms * 3 // 2:
             for term in story.prune(self.max_story_terms):
                 self._unindex(term, story.id)
+        self.roots[story.id] = math.sqrt(story.norm2)
         if doc.surface:
             for term, _ in heapq.nlargest(16, vector.items(), key=itemgetter(1)):
                 form = doc.surface.get(term)
@@ -392,9 +406,12 @@ class StoryClusterer:
                 if len(posting) <= self.max_postings:
                     for other, candidate in posting.items():
                         if other < sid:
-                            partial[other] = partial.get(other, 0.0) + w * candidate.weights[term]
+                            if other in partial:
+                                partial[other] += w * candidate.weights[term]
+                            else:
+                                partial[other] = w * candidate.weights[term]
             # Only the two most promising older stories get a full centroid cosine.
-            for other in sorted(partial, key=lambda o: (-partial[o], o))[:2]:
+            for _, other in sorted([(-dot, other) for other, dot in partial.items()])[:2]:
                 if centroid_cosine(story, self.stories[other]) >= self.merge_threshold:
                     self.merge(sid, other, now)
                     break
@@ -402,6 +419,7 @@ class StoryClusterer:
     def merge(self, sid: int, into: int, now: float) -> None:
         """Fold story `sid` into story `into`; `sid` goes out with the next `drain` as merged."""
         absorbed, survivor = self.stories.pop(sid), self.stories[into]
+        del self.roots[sid]
         rate = math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0
         absorbed.decay_to(now, rate)
         survivor.decay_to(now, rate)
@@ -414,6 +432,7 @@ class StoryClusterer:
         if len(survivor.weights) > self.max_story_terms * 3 // 2:
             for term in survivor.prune(self.max_story_terms):
                 self._unindex(term, into)
+        self.roots[into] = math.sqrt(survivor.norm2)
         if survivor.vector is not None:
             self.vectors.put(into, survivor.vector)
         self.redirect[sid] = into
@@ -428,6 +447,7 @@ class StoryClusterer:
     def evict(self, sid: int) -> None:
         """Drop a story from memory; it goes out with the next `drain` as dormant."""
         story = self.stories.pop(sid)
+        del self.roots[sid]
         for term in story.weights:
             self._unindex(term, sid)
         self.vectors.remove(sid)
@@ -473,6 +493,7 @@ class StoryClusterer:
         self._grown = {int(s) for s in state.get("grown", [])}
         for story in sorted(stories, key=lambda s: s.id):
             self.stories[story.id] = story
+            self.roots[story.id] = math.sqrt(story.norm2)
             for term in story.weights:
                 self.index.setdefault(term, {})[story.id] = story
             if story.vector is not None:

@@ -124,10 +124,9 @@ class Deduplicator:
         return found
 
     def _bands(self, signature: npt.NDArray[np.uint64]) -> tuple[bytes, ...]:
-        rows = self.options.num_perm // self.options.bands
-        return tuple(
-            bytes([b]) + signature[b * rows : (b + 1) * rows].tobytes() for b in range(self.options.bands)
-        )
+        width = signature.itemsize * self.options.num_perm // self.options.bands
+        raw = signature.tobytes()
+        return tuple(bytes([b]) + raw[b * width : (b + 1) * width] for b in range(self.options.bands))
 
     def _near(self, signature: npt.NDArray[np.uint64], bands: tuple[bytes, ...]) -> int | None:
         candidates = sorted(

@@ -75,12 +75,11 @@ class LanguageIdentifier:
 
     def fasttext(self, text: str) -> tuple[str, float]:
         """Return fastText's most likely allowed language and its probability renormalised over them."""
-        labels, probs = self._model.predict(" ".join(text.lower().split()), k=-1, threshold=0.0)
-        allowed = [
-            (self._labels[label], float(p))
-            for label, p in zip(labels, probs, strict=True)
-            if label in self._labels
-        ]
+        # The model's own `predict` (what `FastText.predict` wraps, minus its newline check and re-zipping):
+        # (probability, label) pairs, most likely first; one line, so it ends in the newline fastText expects.
+        pairs = self._model.f.predict(" ".join(text.lower().split()) + "\n", -1, 0.0, "strict")
+        known = self._labels
+        allowed = [(known[label], float(p)) for p, label in pairs if label in known]
         if not allowed:
             return UNDETERMINED, 0.0
         total = sum(p for _, p in allowed)
