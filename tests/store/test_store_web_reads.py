@@ -9,8 +9,9 @@ from sqlalchemy import insert, select, update
 
 from civicpulse.store import Store
 from civicpulse.store.browse import Filters, story_conditions, story_page
+from civicpulse.store.claims import Claim, ClaimMatch, ClaimTables
 from civicpulse.store.dashboard import DashboardReads
-from civicpulse.store.schema import enrichments, stories
+from civicpulse.store.schema import enrichments, stories, story_buckets
 from tests import factories
 
 NOON = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
@@ -138,3 +139,33 @@ def test_the_sentiment_filter_reads_the_index_on_sqlite(sqlite_store: Store) -> 
     with sqlite_store.engine.connect() as conn:
         plan = " ".join(str(row) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
     assert "ix_enrichments_story_sentiment" in plan
+
+
+def test_a_story_timeline_reads_its_last_hours_and_knows_its_first(store: Store) -> None:
+    story = tone_story(store, ["negative"])
+    hours = [NOON - timedelta(hours=h) for h in (0, 1, 5, 40)]
+    rows = [{"story_id": story, "bucket": h, "items": n, "distinct_items": 1} for n, h in enumerate(hours, 1)]
+    with store.engine.begin() as conn:
+        conn.execute(insert(story_buckets), rows)
+    first, counts = DashboardReads(store).story_timeline(story, 6)
+    assert first == hours[-1]
+    assert counts == {hours[0]: 1, hours[1]: 2, hours[2]: 3}
+    assert DashboardReads(store).story_timeline(story + 1, 6) == (None, {})
+
+
+def test_a_storys_claim_matches_come_with_their_claims_text(store: Store) -> None:
+    story = tone_story(store, ["negative", "positive"])
+    other = tone_story(store, ["neutral"])
+    with store.engine.connect() as conn:
+        mine, theirs = (
+            conn.execute(select(enrichments.c.item_id).where(enrichments.c.story_id == s)).scalars().first()
+            for s in (story, other)
+        )
+    claims = ClaimTables(store)
+    claim, _ = claims.add(Claim(text="Nước máy nhiễm độc", verdict="false"))
+    assert mine and theirs and claim.id
+    claims.save_matches([ClaimMatch(mine, claim.id, 0.9, 0.9), ClaimMatch(theirs, claim.id, 0.8, 0.8)])
+    reads = DashboardReads(store)
+    assert [(m.item_id, m.claim_id) for m in reads.story_claims(story)] == [(mine, claim.id)]
+    assert reads.claim_texts([claim.id, claim.id]) == {claim.id: ("Nước máy nhiễm độc", "false")}
+    assert reads.claim_texts([]) == {}

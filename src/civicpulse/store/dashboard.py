@@ -21,6 +21,7 @@ from civicpulse.store.claims import ClaimMatch, _match
 from civicpulse.store.schema import (
     alerts,
     claim_matches,
+    claims,
     enrichments,
     items,
     sources,
@@ -180,6 +181,26 @@ class DashboardReads:
 
     # -- one story -----------------------------------------------------------------------------------
 
+    def story_timeline(self, story_id: int, hours: int) -> tuple[datetime | None, dict[datetime, int]]:
+        """A story's first hour, and its items per hour in its last `hours` hours (not the whole history).
+
+        Two seeks and a range of the (story, hour) key: a 60-day story has 1,440 buckets, a page shows 336.
+        """
+        mine = story_buckets.c.story_id == story_id
+        bounds = select(
+            select(func.min(story_buckets.c.bucket)).where(mine).scalar_subquery(),
+            select(func.max(story_buckets.c.bucket)).where(mine).scalar_subquery(),
+        )
+        with self.store.engine.connect() as conn:
+            first, last = (aware(v) for v in conn.execute(bounds).one())
+            if first is None or last is None:
+                return None, {}
+            start = max(first, last - timedelta(hours=hours - 1))
+            query = select(story_buckets.c.bucket, story_buckets.c["items"]).where(
+                story_buckets.c.story_id == story_id, story_buckets.c.bucket >= start
+            )
+            return first, {aware(b) or start: int(n) for b, n in conn.execute(query)}
+
     def newest_items(self, limit: int) -> list[Item]:
         """The items that arrived last (by id: the primary key, so no sort of a million rows)."""
         query = _item_select().order_by(items.c.id.desc()).limit(limit)
@@ -306,16 +327,28 @@ class DashboardReads:
         return dict(counts)
 
     def story_claims(self, story_id: int) -> list[ClaimMatch]:
-        """Claim matches of a story's items (suggested and linked), best first."""
-        in_story = select(enrichments.c.item_id).where(enrichments.c.story_id == story_id)
+        """Claim matches of a story's items (suggested and linked), best first.
+
+        A join on the item's enrichment, so the planner starts from whichever side is smaller (a list of
+        every item of a 36,000-item story, probed one by one, was the other way).
+        """
         query = (
             select(claim_matches)
-            .where(claim_matches.c.item_id.in_(in_story), claim_matches.c.status.in_(("suggested", "linked")))
+            .join(enrichments, enrichments.c.item_id == claim_matches.c.item_id)
+            .where(enrichments.c.story_id == story_id, claim_matches.c.status.in_(("suggested", "linked")))
             .order_by(claim_matches.c.score.desc(), claim_matches.c.id)
             .limit(50)
         )
         with self.store.engine.connect() as conn:
             return [_match(r._mapping) for r in conn.execute(query)]
+
+    def claim_texts(self, claim_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """(text, verdict) of each of these claims, in one query."""
+        if not claim_ids:
+            return {}
+        query = select(claims.c.id, claims.c.text, claims.c.verdict).where(claims.c.id.in_(set(claim_ids)))
+        with self.store.engine.connect() as conn:
+            return {int(r.id): (r.text, r.verdict) for r in conn.execute(query)}
 
     def item_story(self, item_id: int) -> int | None:
         """The story an item belongs to, if any."""

@@ -55,6 +55,7 @@ Labeller = Annotated[Principal, require(Permission.LABEL_ITEMS)]
 SPARK_HOURS = 48
 BAND_WINDOW = 12
 SAMPLES = 8
+TIMELINE_HOURS = 24 * 14  # the chart's longest span, band window included
 MAX_ID = 2**31
 
 
@@ -83,13 +84,13 @@ def list_stories(store: Store, values: FilterValues, cursor: str, limit: int) ->
 
 
 def timeline(store: Store, story: Story) -> list[ActivityHour]:
-    """The story's items per hour from its first hour to its last, with the band of the 12 hours before."""
-    buckets = StoryTables(store).buckets(story.id or 0)
-    if not buckets:
+    """The story's items per hour from its first hour to its last (at most 14 days), with the band before."""
+    first, buckets = DashboardReads(store).story_timeline(story.id or 0, TIMELINE_HOURS)
+    if first is None or not buckets:
         return []
-    first, last = min(buckets), max(buckets)
-    hours = min(int((last - first).total_seconds() // 3600) + 1 + BAND_WINDOW, 24 * 14)
-    series = last_hours({b: n for b, (n, _) in buckets.items()}, last, hours)
+    last = max(buckets)
+    hours = min(int((last - first).total_seconds() // 3600) + 1 + BAND_WINDOW, TIMELINE_HOURS)
+    series = last_hours(buckets, last, hours)
     band = rolling_band([c for _, c in series], BAND_WINDOW)
     rows = [
         ActivityHour(start=s, count=c, low=round(lo, 2), high=round(hi, 2))
@@ -107,9 +108,8 @@ def story_detail(
         raise HTTPException(404, f"No story {story_id}; list the stories at /api/stories.")
     reads = DashboardReads(store)
     now = datetime.now(UTC)
-    claims = ClaimTables(store)
     matches = reads.story_claims(story_id)
-    texts = {m.claim_id: claims.get(m.claim_id) for m in matches}
+    texts = reads.claim_texts([m.claim_id for m in matches])
     topics = {tp.id or 0: tp.name for tp in TopicTables(store).topics()}
     alerts = [alert_out(a, t, names, topics) for a in reads.story_alerts(story_id)]
     case = ResponseTables(store).open_case_for_story(story_id)
@@ -128,8 +128,8 @@ def story_detail(
             ClaimMatchOut(
                 item_id=m.item_id,
                 claim_id=m.claim_id,
-                claim=(c.text if (c := texts[m.claim_id]) else ""),
-                verdict=(c.verdict if c else ""),
+                claim=texts.get(m.claim_id, ("", ""))[0],
+                verdict=texts.get(m.claim_id, ("", ""))[1],
                 score=m.score,
                 status=m.status,
                 decided_by=m.decided_by,
