@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civicpulse.access.permissions import Permission, Principal
 from civicpulse.errors import InputError
-from civicpulse.models import Case
+from civicpulse.models import Attachment, Case
 from civicpulse.store import Store
 from civicpulse.store.fieldreports import FieldReportTables
 from civicpulse.store.response import ResponseTables
@@ -113,6 +113,33 @@ def act(desk: Any, principal: Principal, case: Case, action: CaseAction) -> Case
     return changed
 
 
+def open_audited(request: Request, desk: Any, principal: Principal, body: NewCase) -> Case:
+    """Open a case (`open_case`) and write it to the audit log."""
+    case = open_case(desk, principal, body)
+    record(request, principal, "case.open", f"case:{case.id}", origin=body.origin)
+    return case
+
+
+def change_audited(
+    request: Request, store: Store, desk: Any, principal: Principal, *, case_id: int, action: CaseAction
+) -> Case:
+    """Apply `action` to one of the principal's cases (404 otherwise) and write it to the audit log."""
+    case = act(desk, principal, scoped_case(store, principal, case_id), action)
+    record(request, principal, "case.change", f"case:{case_id}", **action.model_dump(exclude_defaults=True))
+    return case
+
+
+async def attach_audited(
+    request: Request, store: Store, desk: Any, principal: Principal, *, case_id: int, file: UploadFile
+) -> Attachment:
+    """Keep an uploaded file with one of the principal's cases (read up to the size limit) and audit it."""
+    scoped_case(store, principal, case_id)
+    data = await file.read(int(desk.settings.attachment_max_mb * 1024 * 1024) + 1)
+    attachment: Attachment = desk.cases.attach(case_id, file.filename or "file", data, principal.username)
+    record(request, principal, "case.attach", f"case:{case_id}", file=attachment.filename)
+    return attachment
+
+
 @router.get("/cases", include_in_schema=False)
 def cases_page(request: Request, store: StoreDep, pages: PagesDep, principal: Officer) -> HTMLResponse:
     status = request.query_params.get("status", "")
@@ -138,10 +165,9 @@ def cases_api(store: StoreDep, principal: Officer, status: str = "") -> CaseList
 def open_case_api(request: Request, desk: DeskDep, principal: Manager, body: NewCase) -> CaseOut:
     """Open a case; a story that already has an open case returns that case."""
     try:
-        case = open_case(desk, principal, body)
+        case = open_audited(request, desk, principal, body)
     except InputError as exc:
         raise HTTPException(400, str(exc)) from exc
-    record(request, principal, "case.open", f"case:{case.id}", origin=body.origin)
     return CaseOut.of(case, datetime.now(UTC))
 
 
@@ -167,10 +193,9 @@ def open_case_form(
         severity=severity,
     )
     try:
-        case = open_case(desk, principal, body)
+        case = open_audited(request, desk, principal, body)
     except InputError as exc:
         return back("/cases", str(exc))
-    record(request, principal, "case.open", f"case:{case.id}", origin=origin)
     return back(f"/cases/{case.id}")
 
 
@@ -205,12 +230,10 @@ def act_api(
     request: Request, case_id: int, *, store: StoreDep, desk: DeskDep, principal: Officer, body: CaseAction
 ) -> CaseOut:
     """Change a case: status (new → assigned → in_progress → answered → closed, or reopen), units, note."""
-    case = scoped_case(store, principal, case_id)
     try:
-        case = act(desk, principal, case, body)
+        case = change_audited(request, store, desk, principal, case_id=case_id, action=body)
     except InputError as exc:
         raise HTTPException(400, str(exc)) from exc
-    record(request, principal, "case.change", f"case:{case_id}", **body.model_dump(exclude_defaults=True))
     return CaseOut.of(case, datetime.now(UTC))
 
 
@@ -228,15 +251,13 @@ def act_form(
     from_unit: TextField = "",
     to_unit: TextField = "",
 ) -> RedirectResponse:
-    case = scoped_case(store, principal, case_id)
     action = CaseAction(
         status=status, units=units.replace(",", " ").split(), note=note, from_unit=from_unit, to_unit=to_unit
     )
     try:
-        act(desk, principal, case, action)
+        change_audited(request, store, desk, principal, case_id=case_id, action=action)
     except InputError as exc:
         return back(f"/cases/{case_id}", str(exc))
-    record(request, principal, "case.change", f"case:{case_id}", **action.model_dump(exclude_defaults=True))
     return back(f"/cases/{case_id}")
 
 
@@ -250,13 +271,10 @@ async def attach_form(
     principal: Officer,
     file: Annotated[UploadFile, File()],
 ) -> RedirectResponse:
-    scoped_case(store, principal, case_id)
-    data = await file.read(int(desk.settings.attachment_max_mb * 1024 * 1024) + 1)
     try:
-        attachment = desk.cases.attach(case_id, file.filename or "file", data, principal.username)
+        await attach_audited(request, store, desk, principal, case_id=case_id, file=file)
     except InputError as exc:
         return back(f"/cases/{case_id}", str(exc))
-    record(request, principal, "case.attach", f"case:{case_id}", file=attachment.filename)
     return back(f"/cases/{case_id}")
 
 
@@ -271,13 +289,10 @@ async def attach_api(
     file: Annotated[UploadFile, File()],
 ) -> AttachmentOut:
     """Keep a file with a case (PDF, image or text; size and real type checked)."""
-    scoped_case(store, principal, case_id)
-    data = await file.read(int(desk.settings.attachment_max_mb * 1024 * 1024) + 1)
     try:
-        attachment = desk.cases.attach(case_id, file.filename or "file", data, principal.username)
+        attachment = await attach_audited(request, store, desk, principal, case_id=case_id, file=file)
     except InputError as exc:
         raise HTTPException(400, str(exc)) from exc
-    record(request, principal, "case.attach", f"case:{case_id}", file=attachment.filename)
     return AttachmentOut.of(attachment)
 
 

@@ -162,27 +162,12 @@ def export(
 
 
 @router.post("/search/export", include_in_schema=False)
-def export_form(
-    request: Request,
-    *,
-    store: StoreDep,
-    exporter: ExporterDep,
-    principal: Exporting,
-    values: FiltersDep,
-    q: Words = "",
-    format: Format = "csv",
-) -> Response:
-    return export(
-        request, store=store, exporter=exporter, principal=principal, q=q, values=values, fmt=format
-    )
-
-
 @router.post(
     "/api/search/export",
     response_model=None,
     responses={200: {"description": "The file (small exports)"}, 202: {"model": ExportOut}},
 )
-def export_api(
+def export_route(
     request: Request,
     *,
     store: StoreDep,
@@ -193,6 +178,7 @@ def export_api(
     format: Format = "csv",
 ) -> Response:
     """Export matching items: up to 2,000 rows the file comes back; more start a background export (202)."""
+    # One handler for the form and the API: `export` answers each the way it expects (file, redirect, 202).
     return export(
         request, store=store, exporter=exporter, principal=principal, q=q, values=values, fmt=format
     )
