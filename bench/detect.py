@@ -94,6 +94,7 @@ def main() -> None:
         arrival = {a: started[0] + (t - first) / args.rate for a, (t, _) in stored.items()}
         to_store = [stored[a][1] - arrival[a] for a in stored]
         to_hook = [hook.arrived[a] - arrival[a] for a in stored if a in hook.arrived]
+        pipeline.close()
         store.close()
     result = {
         "rows": args.rows,

@@ -92,6 +92,7 @@ def main() -> None:
             profiler.disable()
             profiler.dump_stats(args.profile)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        pipeline.close()
         store.close()
     result = {
         "rows": len(keep.items),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -83,7 +84,11 @@ def load_demo(settings: Settings, store: Store, pipeline: Pipeline | None = None
     ingestor = Ingestor(store, origin=DEMO_URL, source_id=source.id, batch_size=settings.import_batch_size)
     entries = demo_entries(demo_rows(), end=datetime.now(UTC))
     counts = ingestor.ingest(entries, pseudonym_key=settings.pseudonym_key)
-    processed = (pipeline or lay_pipe(settings, store)).submit(ingestor.new_items)
+    if pipeline is not None:
+        processed = pipeline.submit(ingestor.new_items)
+    else:
+        with closing(lay_pipe(settings, store)) as own:
+            processed = own.submit(ingestor.new_items)
     return DemoResult(
         source_id=source.id,
         seen=counts.seen,

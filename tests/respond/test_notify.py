@@ -6,11 +6,16 @@ import email.header
 import hashlib
 import hmac
 import json
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from civicpulse.config import Settings
+from civicpulse.detect.stage import DetectStage
+from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.respond.notify import Notifier
 from civicpulse.respond.notify_senders import SIGNATURE_HEADER, EmailSender, SmtpOptions, WebhookSender
 from civicpulse.store import Store
@@ -153,3 +158,25 @@ def test_topics_quiet_hours_and_digests(store: Store, hooks: list[Hook]) -> None
     clock.now = NOW + timedelta(hours=2)  # 12:00 local: the quiet hours are over
     n.run_once()
     assert len(hook.received) == 4
+
+
+def test_closing_the_pipeline_sends_what_is_due_and_stops_the_thread(
+    settings: Settings, store: Store, hooks: list[Hook]
+) -> None:
+    hook = Hook([200])
+    hooks.append(hook)
+    tables = DetectionTables(store)
+    recipient = tables.add_recipient(kind="webhook", target=hook.url, secret="s3cret")
+    pipeline = lay_pipe(settings, store)
+    [sink] = [s.sink for s in pipeline.stages if isinstance(s, DetectStage)]
+    assert isinstance(sink, Notifier)
+    sink.poll_s = 3600  # after its first (empty) round the thread sleeps for an hour
+    sink.start()
+    time.sleep(0.2)
+    alert_id = make_alert(store)
+    tables.enqueue(
+        [{"alert_id": alert_id, "recipient_id": recipient, "event": "new", "next_attempt_at": NOW}]
+    )
+    pipeline.close()  # a command that ends: the due delivery goes out now, not in an hour
+    assert [json.loads(body)["alert_id"] for _, body in hook.received] == [alert_id]
+    assert not any(t.name == Notifier.name for t in threading.enumerate())

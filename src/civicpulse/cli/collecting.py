@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import closing
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -155,8 +156,9 @@ def collect(app: AppContext, once: bool, force: bool, as_json: bool) -> None:
     """
     settings, store = app.settings, app.store()
     err = Console(stderr=True)
-    with make_client(settings) as client:
-        collector = Collector(settings, store, lay_pipe(settings, store), client)
+    pipeline = lay_pipe(settings, store)
+    with make_client(settings) as client, closing(pipeline):
+        collector = Collector(settings, store, pipeline, client)
         show = None if as_json else _print_result
         if not once:
             err.print("Collecting until interrupted (Ctrl+C stops).")

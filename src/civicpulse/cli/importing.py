@@ -70,7 +70,10 @@ def import_file(
     store, settings = app.store(), app.settings
     options = imports.ImportOptions(format=fmt, batch_size=settings.import_batch_size, again=again)
     size = file.stat().st_size if file.is_file() else 0
-    with _bad_input(), _progress() as bar:
+    pipeline = None if no_process else lay_pipe(settings, store)
+    with _bad_input(), _progress() as bar, ExitStack() as stack:
+        if pipeline is not None:
+            stack.callback(pipeline.close)
         task = bar.add_task("Importing 0/… rows", total=size or None)
 
         def show(rows: int, offset: int) -> None:
@@ -83,7 +86,7 @@ def import_file(
                 pseudonym_key=settings.pseudonym_key,
                 options=options,
                 progress=show,
-                submit=None if no_process else lay_pipe(settings, store).submit,
+                submit=None if pipeline is None else pipeline.submit,
             )
         except KeyboardInterrupt:
             bar.stop()
@@ -141,6 +144,7 @@ def replay(
         store = app.store()
         stack.callback(store.close)
         pipeline = lay_pipe(settings, store) if bus is None else BusPipeline(store, bus)
+        stack.callback(pipeline.close)  # before the store closes: alerts due are sent first
         report = _replay(store, settings, pipeline, file, factor)
     if as_json:
         echo_json(report.as_dict())

@@ -149,6 +149,7 @@ def run(app: AppContext, host: str | None, port: int | None) -> None:
     finally:
         stop.set()
         collector.join(JOIN_TIMEOUT_S)
+        pipeline.close()
         store.close()
     click.echo("Stopped.")
 

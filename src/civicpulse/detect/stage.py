@@ -51,6 +51,8 @@ class AlertSink(Protocol):
 
     def enqueue(self, alerts: list[tuple[int, str, list[str]]]) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class DetectStage:
     """Signals, detectors, hotspot score and alert episodes, fed one item at a time."""
@@ -127,6 +129,11 @@ class DetectStage:
         if obs.distinct:
             self.rates.update(obs.terms, now)
         return item
+
+    def close(self) -> None:
+        """Let the sink send what is due and stop its thread (the pipeline is closing)."""
+        if self.sink is not None:
+            self.sink.close()
 
     def flush(self) -> None:
         """Store dirty signals, new and escalated alerts and the checkpoint; hand alerts to the sink."""

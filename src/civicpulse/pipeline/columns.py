@@ -34,6 +34,12 @@ class SaveColumns:
         self._pending.extend((r.id, r.enrichment) for r in results if r.id is not None)
         return results
 
+    def close(self) -> None:
+        """Close the wrapped stage, if it holds anything open."""
+        close = getattr(self.stage, "close", None)
+        if close is not None:
+            close()
+
     def flush(self) -> None:
         """Flush the wrapped stage, then store the batch's columns in one write."""
         flush = getattr(self.stage, "flush", None)

@@ -6,6 +6,7 @@ Resumable: the last item id done is checkpointed after every batch, so an interr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -56,15 +57,15 @@ def reprocess(
     after = int(saved.get("after", 0)) if resume else 0
     if not resume:
         clear(store, groups)
-    pipeline = lay_pipe(settings, store, groups)
     total, done = store.stats()["items"], 0
-    for batch in batched(store.iter_items(batch_size, after=after), batch_size):
-        work = batch if "understand" in groups else with_enrichments(store, batch)
-        pipeline.submit(work)
-        done += len(work)
-        store.save_checkpoint(CHECKPOINT, {"groups": list(groups), "after": work[-1].id, "done": False})
-        if progress is not None:
-            progress(done, total)
+    with closing(lay_pipe(settings, store, groups)) as pipeline:
+        for batch in batched(store.iter_items(batch_size, after=after), batch_size):
+            work = batch if "understand" in groups else with_enrichments(store, batch)
+            pipeline.submit(work)
+            done += len(work)
+            store.save_checkpoint(CHECKPOINT, {"groups": list(groups), "after": work[-1].id, "done": False})
+            if progress is not None:
+                progress(done, total)
     store.save_checkpoint(CHECKPOINT, {"groups": list(groups), "after": 0, "done": True})
     return ReprocessReport(groups=groups, items=done, resumed_after=after)
 

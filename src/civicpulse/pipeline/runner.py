@@ -49,6 +49,14 @@ class Pipeline:
                     flush()
         return done
 
+    def close(self) -> None:
+        """Close the stages that hold threads or connections (the notifier sends what is due first)."""
+        with self._lock:
+            for stage in self.stages:
+                close = getattr(stage, "close", None)
+                if close is not None:
+                    close()
+
     def _process_chunk(self, chunk: list[Item]) -> list[Item]:
         for stage in self.stages:
             if not chunk:

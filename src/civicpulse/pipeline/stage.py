@@ -22,3 +22,9 @@ class FlushingStage(Stage, Protocol):
     """A stage that buffers writes; the runner calls `flush` after each submitted batch."""
 
     def flush(self) -> None: ...
+
+
+class ClosingStage(Stage, Protocol):
+    """A stage that holds a thread or a connection; `Pipeline.close` calls `close` once, at the end."""
+
+    def close(self) -> None: ...

@@ -88,6 +88,16 @@ class DeliveryWorker:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop the thread, then send what is due once more, so a command that ends leaves nothing unsent.
+
+        What still fails stays in the store and is retried by the next process that delivers.
+        """
+        started = self._thread is not None
+        self.stop(timeout)
+        if started:
+            self.run_once()
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
