@@ -71,12 +71,13 @@ def _vietnamese_terms(
     bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(kept) if a is not None and b is not None]
     forms: dict[str, str] = {}
     if surface:
-        for i, (token, key) in enumerate(zip(tokens, kept, strict=True)):
+        # Each word with the next one (the last with none): a unigram's form, then its bigram's.
+        nexts = zip(tokens, kept, [*tokens[1:], ""], [*kept[1:], None], strict=False)
+        for token, key, token_after, after in nexts:
             if key is None:
                 continue
             if token != key:
                 forms.setdefault(key, token)
-            after = kept[i + 1] if i + 1 < len(kept) else None
-            if after is not None and (token != key or tokens[i + 1] != after):
-                forms.setdefault(f"{key}_{after}", f"{token} {tokens[i + 1]}")
+            if after is not None and (token != key or token_after != after):
+                forms.setdefault(f"{key}_{after}", f"{token} {token_after}")
     return unigrams + bigrams, forms
