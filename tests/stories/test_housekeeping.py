@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from civicpulse.stories import Doc, StoryClusterer
 from civicpulse.understand.tokens import terms_surface
@@ -80,3 +81,19 @@ def test_shelf_and_merges_survive_a_restart() -> None:
     second.load_state(state, stories)
     got += [second.learn_one(d) for d in built[9:]]
     assert got == expected
+
+
+def test_the_index_and_norms_follow_revives_merges_and_evictions() -> None:
+    """Postings hold the live story objects and `roots` its norms, through every kind of change."""
+    texts = ["flood canal tide", "metro ticket price", "flood canal tide pump", "school exam", "flood canal"]
+    clusterer = StoryClusterer(threshold=0.9, idle_horizon_s=1.5 * DAY, maintain_every=3, merge_threshold=0.5)
+    for i, text in enumerate(texts * 4):
+        clusterer.learn_one(doc(str(i), text, time=i * DAY / 2))
+    assert {"dormant", "revived", "merged"} <= {h["action"] for h in clusterer.drain().history}
+    for term, posting in clusterer.index.items():
+        assert all(
+            story is clusterer.stories[sid] and term in story.weights for sid, story in posting.items()
+        )
+    held = {(term, s.id) for s in clusterer.stories.values() for term in s.weights}
+    assert held == {(term, sid) for term, posting in clusterer.index.items() for sid in posting}
+    assert clusterer.roots == {sid: math.sqrt(s.norm2) for sid, s in clusterer.stories.items()}
