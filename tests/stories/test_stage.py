@@ -47,7 +47,7 @@ def test_process_sets_the_story_and_flush_writes_stories(sqlite_store: Store) ->
     tables = StoryTables(sqlite_store)
     assert tables.count() == len(set(story_ids))
     story = tables.story(story_ids[0] or 0)
-    assert story is not None
+    assert story is not None and story.id is not None
     assert story.item_count == story_ids.count(story.id) == story.distinct_count
     assert story.label and story.key_phrases and story.first_seen and story.last_seen
     assert sum(n for n, _ in tables.buckets(story.id).values()) == story.item_count
