@@ -1,6 +1,7 @@
 from datetime import timedelta
+from typing import Any
 
-from civicpulse.models import Item, Topic
+from civicpulse.models import Topic
 from civicpulse.store import Store
 from civicpulse.store.understanding import EnrichmentTables, TopicTables
 from civicpulse.understand.stage import TopicStage, UnderstandStage
@@ -13,7 +14,7 @@ ARTICLE = (
 )
 
 
-def _stored(store: Store, *texts: str) -> list[Item]:
+def _stored(store: Store, *texts: str) -> list[Any]:  # items with ids (tests index by them)
     return store.add_items(
         factories.item(text, title="", url=f"https://e.vn/{i}") for i, text in enumerate(texts)
     )
