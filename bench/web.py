@@ -337,7 +337,8 @@ def report(rows: list[tuple[str, float, float, float]], args: argparse.Namespace
         "What makes it fit: the overview reads activity from the stories' hourly buckets, the newest items "
         "by id, and recomputes per-source item counts and the map's 24-hour unit counts at most once a "
         "minute (`web/memo.py`; the first view in a minute costs about 0.2 s more). A story's sources, "
-        "places and tone are measured on its newest 2,000 items. Search is driven by FTS5 in id order, so it "
+        "places and tone are measured on its newest 2,000 items, and its timeline reads only its last 14 "
+        "days of hourly buckets. Search is driven by FTS5 in id order, so it "
         "stops after a page of matches. The stories list's sentiment filter counts each story's newest 200 "
         "labelled items in the (story, sentiment, item) index of migration 0012 instead of reading them.",
         "",
