@@ -274,6 +274,9 @@ class StoryClusterer:
             if len(posting) > self.max_postings:
                 common[term] = w
                 continue
+            if not partial:
+                partial = {sid: w * story.weights[term] for sid, story in posting.items()}
+                continue
             for sid, story in posting.items():
                 if sid in partial:
                     partial[sid] += w * story.weights[term]
