@@ -39,9 +39,14 @@ def _strip_marks(text: str) -> str:
 
 @cache
 def _fold_table() -> dict[int, str | None]:
-    """Map every Latin letter with marks, and every combining mark, to what `fold` makes of it."""
+    """Map every Latin letter with marks, and every combining mark, to what `fold` makes of it.
+
+    Other characters below U+2100 map to themselves: a character missing from the table costs
+    `str.translate` a KeyError, which made folding Vietnamese text about twice as slow.
+    """
     marks = (*range(0x300, 0x370), *range(0x20D0, 0x2100), *range(0xFE00, 0xFE10), *range(0xFE20, 0xFE30))
-    table: dict[int, str | None] = dict.fromkeys(marks)
+    table: dict[int, str | None] = {code: chr(code) for code in range(0x2100)}
+    table.update(dict.fromkeys(marks))
     for start, end in ((0xC0, 0x250), (0x1E00, 0x1F00)):
         for code in range(start, end):
             folded = _strip_marks(chr(code).lower())
