@@ -84,16 +84,61 @@ def test_shelf_and_merges_survive_a_restart() -> None:
 
 
 def test_the_index_and_norms_follow_revives_merges_and_evictions() -> None:
-    """Postings hold the live story objects and `roots` its norms, through every kind of change."""
+    """Postings hold each live story's current (unscaled) weights and `roots` its norms, through every kind
+    of change, a rebase of the lazy fading scale included."""
     texts = ["flood canal tide", "metro ticket price", "flood canal tide pump", "school exam", "flood canal"]
-    clusterer = StoryClusterer(threshold=0.9, idle_horizon_s=1.5 * DAY, maintain_every=3, merge_threshold=0.5)
+    clusterer = StoryClusterer(
+        threshold=0.9, idle_horizon_s=1.5 * DAY, maintain_every=3, merge_threshold=0.5, half_life_s=DAY / 100
+    )
     for i, text in enumerate(texts * 4):
         clusterer.learn_one(doc(str(i), text, time=i * DAY / 2))
     assert {"dormant", "revived", "merged"} <= {h["action"] for h in clusterer.drain().history}
+    # 50 half-lives between items: every story that grew after its first item was rebased to scale 1.
+    assert all(s.scale == 1.0 for s in clusterer.stories.values())
     for term, posting in clusterer.index.items():
-        assert all(
-            story is clusterer.stories[sid] and term in story.weights for sid, story in posting.items()
-        )
+        assert all(weight == clusterer.stories[sid].weights[term] for sid, weight in posting.items())
     held = {(term, s.id) for s in clusterer.stories.values() for term in s.weights}
     assert held == {(term, sid) for term, posting in clusterer.index.items() for sid in posting}
     assert clusterer.roots == {sid: math.sqrt(s.norm2) for sid, s in clusterer.stories.items()}
+
+
+def _before_lazy_fading(state: dict[str, object]) -> dict[str, object]:
+    """A story state as saved before lazy fading: faded weights themselves, no scale."""
+    old = dict(state)
+    scale = float(old.pop("scale"))  # type: ignore[arg-type]
+    weights: dict[str, float] = old["weights"]  # type: ignore[assignment]
+    old["weights"] = {term: w * scale for term, w in weights.items()}
+    old["norm2"] = float(old["norm2"]) * scale * scale  # type: ignore[arg-type]
+    return old
+
+
+def test_states_saved_before_lazy_fading_still_load() -> None:
+    """Checkpoints and story rows written before stories kept a scale load as scale 1 and continue alike."""
+    texts = ["flood canal tide", "metro ticket price", "flood canal tide", "school exam", "flood canal"]
+    built = [doc(str(i), t, time=i * DAY) for i, t in enumerate(texts * 4)]
+
+    def fresh() -> StoryClusterer:
+        return StoryClusterer(idle_horizon_s=1.5 * DAY, maintain_every=3)
+
+    whole = fresh()
+    expected = [whole.learn_one(d) for d in built]
+    first = fresh()
+    got = [first.learn_one(d) for d in built[:9]]
+    assert any(s.scale < 1.0 for s in first.stories.values())
+    state = json.loads(json.dumps(first.to_state()))
+    state["shelf"] = [_before_lazy_fading(row) for row in state["shelf"]]
+    assert state["shelf"], "the old checkpoint should carry a shelved story"
+    stories = [
+        type(s).from_state(s.id, _before_lazy_fading(json.loads(json.dumps(s.to_state()))), label=s.label)
+        for s in first.stories.values()
+    ]
+    second = fresh()
+    second.load_state(state, stories)
+    for sid, story in second.stories.items():
+        live = first.stories[sid]
+        assert story.scale == 1.0
+        assert story.weights.keys() == live.weights.keys()
+        assert all(math.isclose(w, live.weights[t] * live.scale) for t, w in story.weights.items())
+        assert math.isclose(math.sqrt(story.norm2), math.sqrt(live.norm2) * live.scale)
+    got += [second.learn_one(d) for d in built[9:]]
+    assert got == expected

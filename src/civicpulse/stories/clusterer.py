@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from civicpulse.understand.embed import Embedder
 
 DAY = 86_400.0
+# A story whose scale falls below this has it folded into its weights (postings rewritten): with a 2-day
+# half-life, once per 64 days of activity, long before the weights could overflow.
+REBASE_BELOW = 2.0**-32
 
 
 @dataclass
@@ -118,9 +121,9 @@ class StoryClusterer:
     def _reset(self) -> None:
         self.stats = TermStats(self.max_vocabulary)
         self.stories: dict[int, StoryState] = {}
-        # Term -> the stories whose centroid holds it, by id; the posting holds the story itself so scoring
-        # a candidate reads its weight without a second lookup.
-        self.index: dict[str, dict[int, StoryState]] = {}
+        # Term -> the stories whose centroid holds it: story id -> the term's weight in `story.weights`
+        # (unscaled, lazy fading), so a candidate's partial dot needs no lookup in the story.
+        self.index: dict[str, dict[int, float]] = {}
         # Story id -> the square root of its centroid's norm2, kept with it (ranking divides by it often).
         self.roots: dict[int, float] = {}
         self.recent: OrderedDict[str, int] = OrderedDict()
@@ -198,8 +201,7 @@ class StoryClusterer:
         story.last_seq = self.seen  # its stream clock restarts; wall-time fading is decided by the bar
         self.stories[sid] = story
         self.roots[sid] = math.sqrt(story.norm2)
-        for term in story.weights:
-            self.index.setdefault(term, {})[sid] = story
+        self._index_all(story)
         if story.vector is not None:
             self.vectors.put(sid, story.vector)
         self._changes.history.append({"story_id": sid, "action": "revived", "at": now})
@@ -275,13 +277,13 @@ class StoryClusterer:
                 common[term] = w
                 continue
             if not partial:
-                partial = {sid: w * story.weights[term] for sid, story in posting.items()}
+                partial = {sid: w * weight for sid, weight in posting.items()}
                 continue
-            for sid, story in posting.items():
+            for sid, weight in posting.items():
                 if sid in partial:
-                    partial[sid] += w * story.weights[term]
+                    partial[sid] += w * weight
                 else:
-                    partial[sid] = w * story.weights[term]
+                    partial[sid] = w * weight
         return partial, common
 
     def _ranked(self, partial: dict[int, float]) -> list[tuple[float, int, float]]:
@@ -346,14 +348,15 @@ class StoryClusterer:
         dense: Vector | None = None,
     ) -> None:
         """Add the document to the faded centroid, index new terms, keep the most central title."""
-        rate = math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0
-        story.decay_to(now, rate)
-        weights = story.weights
-        product = sparse_dot(vector, weights)
+        self._fade(story, now)
+        weights, index, sid = story.weights, self.index, story.id
+        story.add_vector(vector, sparse_dot(vector, weights))
         for term in vector:
-            if term not in weights:
-                self.index.setdefault(term, {})[story.id] = story
-        story.add_vector(vector, product)
+            posting = index.get(term)
+            if posting is None:
+                index[term] = {sid: weights[term]}
+            else:
+                posting[sid] = weights[term]
         if dense is not None:
             story.add_dense([float(x) for x in dense])
             if story.vector is not None:
@@ -369,6 +372,23 @@ class StoryClusterer:
                     story.note_surface(term, form)
         if doc.title and score > story.label_score:
             story.label, story.label_score = doc.title, score
+
+    def _fade(self, story: StoryState, now: float) -> None:
+        """Fade `story` to `now` (its scale); rebase it, postings too, once the scale gets small."""
+        story.decay_to(now, math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0)
+        if story.scale < REBASE_BELOW:
+            story.rebase()
+            self._index_all(story)
+
+    def _index_all(self, story: StoryState) -> None:
+        """Post every centroid term of `story` with its weight."""
+        index, sid = self.index, story.id
+        for term, w in story.weights.items():
+            posting = index.get(term)
+            if posting is None:
+                index[term] = {sid: w}
+            else:
+                posting[sid] = w
 
     def _unindex(self, term: str, sid: int) -> None:
         posting = self.index.get(term)
@@ -407,14 +427,16 @@ class StoryClusterer:
             for term, w in heapq.nlargest(16, story.weights.items(), key=itemgetter(1)):
                 posting = self.index.get(term, {})
                 if len(posting) <= self.max_postings:
-                    for other, candidate in posting.items():
+                    for other, weight in posting.items():
                         if other < sid:
                             if other in partial:
-                                partial[other] += w * candidate.weights[term]
+                                partial[other] += w * weight
                             else:
-                                partial[other] = w * candidate.weights[term]
-            # Only the two most promising older stories get a full centroid cosine.
-            for _, other in sorted([(-dot, other) for other, dot in partial.items()])[:2]:
+                                partial[other] = w * weight
+            # Only the two most promising older stories get a full centroid cosine (dots with their scale).
+            stories = self.stories
+            ranked = sorted([(-dot * stories[other].scale, other) for other, dot in partial.items()])
+            for _, other in ranked[:2]:
                 if centroid_cosine(story, self.stories[other]) >= self.merge_threshold:
                     self.merge(sid, other, now)
                     break
@@ -423,15 +445,15 @@ class StoryClusterer:
         """Fold story `sid` into story `into`; `sid` goes out with the next `drain` as merged."""
         absorbed, survivor = self.stories.pop(sid), self.stories[into]
         del self.roots[sid]
-        rate = math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0
-        absorbed.decay_to(now, rate)
-        survivor.decay_to(now, rate)
+        absorbed.decay_to(now, math.log(2.0) / self.half_life_s if self.half_life_s > 0.0 else 0.0)
+        self._fade(survivor, now)
         for term in absorbed.weights:
             self._unindex(term, sid)
-            if term not in survivor.weights:
-                self.index.setdefault(term, {})[into] = survivor
         self.vectors.remove(sid)
         fold_into(survivor, absorbed)
+        index, weights = self.index, survivor.weights
+        for term in absorbed.weights:
+            index.setdefault(term, {})[into] = weights[term]
         if len(survivor.weights) > self.max_story_terms * 3 // 2:
             for term in survivor.prune(self.max_story_terms):
                 self._unindex(term, into)
@@ -497,8 +519,7 @@ class StoryClusterer:
         for story in sorted(stories, key=lambda s: s.id):
             self.stories[story.id] = story
             self.roots[story.id] = math.sqrt(story.norm2)
-            for term in story.weights:
-                self.index.setdefault(term, {})[story.id] = story
+            self._index_all(story)
             if story.vector is not None:
                 self.vectors.put(story.id, story.vector)
 

@@ -98,7 +98,7 @@ def from_story_state(row: dict[str, Any]) -> StoryState:
 
 
 def centroid_cosine(a: StoryState, b: StoryState) -> float:
-    """Cosine of two centroids (fading scales a whole centroid, so it does not change the cosine)."""
+    """Cosine of two centroids (a scale, and so fading, does not change a cosine)."""
     small, large = (a, b) if len(a.weights) <= len(b.weights) else (b, a)
     norm = math.sqrt(a.norm2 * b.norm2)
     return sparse_dot(small.weights, large.weights) / norm if norm > 0.0 else 0.0
@@ -107,10 +107,12 @@ def centroid_cosine(a: StoryState, b: StoryState) -> float:
 def fold_into(survivor: StoryState, absorbed: StoryState) -> None:
     """Add `absorbed` to `survivor`: centroid, mass, counts, first/last seen, sources, vectors, phrases."""
     weights = survivor.weights
+    # Both centroids are scale x weights: `absorbed`'s weights count `ratio` times in `survivor`'s.
+    ratio = absorbed.scale / survivor.scale
     product = sparse_dot(absorbed.weights, weights)
     for term, w in absorbed.weights.items():
-        weights[term] = weights.get(term, 0.0) + w
-    survivor.norm2 += 2.0 * product + absorbed.norm2
+        weights[term] = weights.get(term, 0.0) + w * ratio
+    survivor.norm2 += (2.0 * product + absorbed.norm2 * ratio) * ratio
     survivor.mass += absorbed.mass
     survivor.items += absorbed.items
     survivor.distinct += absorbed.distinct

@@ -21,8 +21,12 @@ class StoryState:
     last_seen: float
     stamp: float = 0.0
     last_seq: int = 0
+    # Lazy fading: the centroid is `scale` times `weights`, and `norm2` is the squared norm of `weights`.
+    # Fading multiplies `scale` alone, so the inverted index can hold the weights themselves; a cosine is
+    # the same with or without the scale.
     weights: dict[str, float] = field(default_factory=dict)
     norm2: float = 0.0
+    scale: float = 1.0
     mass: float = 0.0
     vector: list[float] | None = None
     vectors: int = 0
@@ -39,23 +43,29 @@ class StoryState:
     buckets: dict[int, list[int]] = field(default_factory=dict)
 
     def decay_to(self, now: float, rate: float) -> None:
-        """Fade the centroid and mass to time `now` (exponential, `rate` per second)."""
+        """Fade the centroid and mass to time `now` (exponential, `rate` per second): only the scale moves."""
         if now <= self.stamp or rate == 0.0:
             self.stamp = max(self.stamp, now)
             return
         factor = math.exp(-rate * (now - self.stamp))
-        self.weights = {term: w * factor for term, w in self.weights.items()}
-        self.norm2 *= factor * factor
+        self.scale *= factor
         self.mass *= factor
         self.stamp = now
 
     def add_vector(self, terms: dict[str, float], dot: float) -> None:
-        """Add a unit document vector whose dot product with the centroid is `dot`."""
-        weights = self.weights
+        """Add a unit document vector whose dot product with `weights` (unscaled) is `dot`."""
+        weights, scale = self.weights, self.scale
         for term, w in terms.items():
-            weights[term] = weights.get(term, 0.0) + w
-        self.norm2 += 2.0 * dot + 1.0
+            weights[term] = weights.get(term, 0.0) + w / scale
+        self.norm2 += (2.0 * dot + 1.0 / scale) / scale
         self.mass += 1.0
+
+    def rebase(self) -> None:
+        """Fold the scale into the weights (scale 1); the caller re-reads the weights into its index."""
+        scale = self.scale
+        self.weights = {term: w * scale for term, w in self.weights.items()}
+        self.norm2 *= scale * scale
+        self.scale = 1.0
 
     def prune(self, max_terms: int) -> list[str]:
         """Keep the `max_terms` heaviest centroid terms; return the dropped ones."""
@@ -119,6 +129,7 @@ class StoryState:
             "stamp": self.stamp,
             "weights": self.weights,
             "norm2": self.norm2,
+            "scale": self.scale,
             "mass": self.mass,
             "vector": self.vector,
             "vectors": self.vectors,
@@ -140,6 +151,8 @@ class StoryState:
             last_seq=int(state["last_seq"]),
             weights={str(k): float(v) for k, v in state["weights"].items()},
             norm2=float(state["norm2"]),
+            # States saved before lazy fading hold the faded weights themselves: scale 1.
+            scale=float(state.get("scale", 1.0)),
             mass=float(state["mass"]),
             vector=None if state.get("vector") is None else [float(v) for v in state["vector"]],
             vectors=int(state.get("vectors", 1 if state.get("vector") is not None else 0)),
