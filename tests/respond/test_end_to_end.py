@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
-import subprocess
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +39,7 @@ from civicpulse.store.fieldreports import FieldReportTables
 from civicpulse.store.notices import NoticeTables
 from civicpulse.web.app import create_app
 from tests.collect.test_field import TOKEN, BotApi, bot_api, update
+from tests.pdf import assert_renders
 
 from .conftest import THU_DUC
 from .loopback import Hook, Inbox, attachments, subject
@@ -234,22 +233,3 @@ def run_the_loop(
     assert "Phường Thủ Đức" in text and "ngập" in text
     assert inbox.to("leaders@example.vn"), "the city's briefing goes to its subscribers"
     assert_renders(pdf, tmp_path)
-
-
-def assert_renders(pdf: Path, tmp_path: Path) -> None:
-    """Convert the first page to PNG: with poppler's pdftoppm when installed, else with pdfium."""
-    if shutil.which("pdftoppm"):
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-            check=True,
-        )
-        (png,) = tmp_path.glob("page*.png")
-        assert png.read_bytes().startswith(b"\x89PNG")
-        return
-    import pypdfium2  # type: ignore[import-untyped]
-
-    document = pypdfium2.PdfDocument(str(pdf))
-    image = document[0].render(scale=0.5).to_pil()
-    image.save(tmp_path / "page.png")
-    assert image.width > 100 and image.getextrema() != ((255, 255), (255, 255), (255, 255))
-    document.close()

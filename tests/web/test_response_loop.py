@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import socket
-import subprocess
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -29,6 +27,7 @@ from civicpulse.respond.desk import ResponseDesk
 from civicpulse.respond.notify import SMTP_CHECKPOINT
 from civicpulse.store import Store
 from civicpulse.web.app import create_app
+from tests.pdf import assert_renders
 from tests.respond.conftest import THU_DUC, replay_flood
 from tests.web.conftest import BASE_URL, make_user, sign_in
 
@@ -182,22 +181,3 @@ def test_the_response_loop(
     desk.deliver_now()
     (briefing,) = [m for m in inbox.messages if "leaders@example.vn" in m["To"]]
     assert [p.get_content_type() for p in briefing.walk()][-1] == "application/pdf"
-
-
-def assert_renders(pdf: Path, tmp_path: Path) -> None:
-    """Convert the first page to PNG: with poppler's pdftoppm when installed, else with pdfium."""
-    if shutil.which("pdftoppm"):
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-            check=True,
-        )
-        (png,) = tmp_path.glob("page*.png")
-        assert png.read_bytes().startswith(b"\x89PNG")
-        return
-    import pypdfium2  # type: ignore[import-untyped]
-
-    document = pypdfium2.PdfDocument(str(pdf))
-    image = document[0].render(scale=0.5).to_pil()
-    image.save(tmp_path / "page.png")
-    assert image.width > 100 and image.getextrema() != ((255, 255), (255, 255), (255, 255))
-    document.close()
