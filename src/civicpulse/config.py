@@ -126,6 +126,12 @@ class Settings(BaseSettings):
     raw_retention_days: int = Field(
         365, description="Days raw item text is kept before retention jobs blank it."
     )
+    item_retention_months: int | None = Field(
+        None,
+        ge=1,
+        description="Whole months of items kept on PostgreSQL before retention drops their month's partition "
+        "(daily counts and analysts' labels stay); empty keeps every month.",
+    )
     log_level: str = Field("INFO", description="Logging level (DEBUG, INFO, WARNING, ERROR).")
     cookie_secure: Literal["auto", "always", "never"] = Field(
         "auto",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
@@ -21,6 +22,7 @@ from civicpulse.config import Settings
 from civicpulse.errors import InputError
 from civicpulse.pipeline.bus import BusOptions
 from civicpulse.store import open_store
+from civicpulse.store.partitions import DroppedMonth, drop_old_partitions, ensure_partitions
 from civicpulse.store.scale import blank_old_content, unprocessed_ids
 from civicpulse.store.store import now
 
@@ -209,22 +211,61 @@ def up(app: AppContext, /, *, workers: str, health_port_base: int, log_dir: Path
 
 @cluster.command("retention")
 @click.option("--days", default=None, type=int, help="Keep raw text this many days (default: the settings).")
+@click.option(
+    "--partitions",
+    "manage_partitions",
+    is_flag=True,
+    help="Also create the next months' partitions of items and drop months older than "
+    "item_retention_months (PostgreSQL).",
+)
+@click.option(
+    "--ahead",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --partitions: months of partitions to keep ready after this one.",
+)
+@click.option(
+    "--months",
+    default=None,
+    type=click.IntRange(min=1),
+    help="With --partitions: keep this many whole months of items [item_retention_months].",
+)
 @click.option("--database", "database_url", envvar="CIVICPULSE_DATABASE_URL", default=None, help="Store URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
-def retention(app: AppContext, /, *, days: int | None, database_url: str | None, as_json: bool) -> None:
+def retention(app: AppContext, /, *, days: int | None, manage_partitions: bool, ahead: int,
+              months: int | None, database_url: str | None, as_json: bool) -> None:  # fmt: skip
     """Blank the text of items older than the retention policy (titles, counts and stories stay)."""
     keep = days if days is not None else app.settings.raw_retention_days
+    keep_months = months if months is not None else app.settings.item_retention_months
+    created: list[str] = []
+    dropped: list[DroppedMonth] = []
     store = open_store(database_url or app.settings.store_url)
     try:
         store.check_schema()
+        if manage_partitions:
+            today = now().date()
+            created = ensure_partitions(store, today, ahead)
+            if keep_months is not None:
+                dropped = drop_old_partitions(store, keep_months, today)
         blanked = blank_old_content(store, now() - timedelta(days=keep))
     finally:
         store.close()
     if as_json:
-        echo_json({"days": keep, "blanked": blanked})
-    else:
-        click.echo(f"Blanked the text of {blanked:,} items collected more than {keep} days ago.")
+        echo_json({
+            "days": keep, "blanked": blanked, "months": keep_months if manage_partitions else None,
+            "created": created, "dropped": [asdict(d) for d in dropped],
+        })  # fmt: skip
+        return
+    for name in created:
+        click.echo(f"Created partition {name}.")
+    for month in dropped:
+        click.echo(
+            f"Dropped partition {month.name}: {month.items:,} items (daily counts kept), "
+            f"{month.labels_kept:,} analysts' labels kept, {month.reports_detached:,} field reports unlinked."
+        )
+    click.echo(f"Blanked the text of {blanked:,} items collected more than {keep} days ago.")
 
 
 @cluster.command("republish")

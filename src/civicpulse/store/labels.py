@@ -37,7 +37,11 @@ class LabelTables:
         self.store = store
 
     def add(self, correction: LabelCorrection) -> None:
-        """Record one correction (earlier ones for the same item and task stay, for the audit trail)."""
+        """Record one correction (earlier ones for the same item and task stay, for the audit trail).
+
+        The item's title and text are copied with it: training reads the copy, which outlives the item's
+        month when old partitions are dropped (store/partitions.py).
+        """
         row = {
             "item_id": correction.item_id,
             "task": correction.task,
@@ -46,21 +50,17 @@ class LabelTables:
             "analyst": correction.analyst,
             "created_at": correction.created_at or now(),
         }
+        judged = select(items.c.title, items.c.text).where(items.c.id == correction.item_id)
         with self.store._write(), self.store.engine.begin() as conn:
+            found = conn.execute(judged).first()
+            row["title"], row["text"] = (found.title, found.text) if found else ("", "")
             conn.execute(insert(item_labels), [row])
 
     def latest(self, task: str) -> list[tuple[str, str, str]]:
         """Return (title, text, label) of every labelled item for `task`, by its latest correction."""
-        newest = (
-            select(func.max(item_labels.c.id).label("id"))
-            .where(item_labels.c.task == task)
-            .group_by(item_labels.c.item_id)
-            .subquery()
-        )
         query = (
-            select(items.c.title, items.c.text, item_labels.c.label)
-            .join(item_labels, item_labels.c.item_id == items.c.id)
-            .where(item_labels.c.id.in_(select(newest.c.id)))
+            select(item_labels.c.title, item_labels.c.text, item_labels.c.label)
+            .where(item_labels.c.id.in_(select(_newest(task).c.id)))
             .order_by(item_labels.c.id)
         )
         with self.store.engine.connect() as conn:
@@ -154,18 +154,24 @@ def _correction(m: Any) -> LabelCorrection:
 
 
 def latest_labelled_items(store: Store, task: str) -> list[tuple[int, str, str, str]]:
-    """Return (item id, title, text, label) of every item labelled for `task`, by its latest correction."""
-    newest = (
+    """Return (item id, title, text, label) of every item labelled for `task`, by its latest correction.
+
+    Title and text are the copies taken at label time, so labels of items whose month was dropped still train.
+    """
+    query = (
+        select(item_labels.c.item_id, item_labels.c.title, item_labels.c.text, item_labels.c.label)
+        .where(item_labels.c.id.in_(select(_newest(task).c.id)))
+        .order_by(item_labels.c.item_id)
+    )
+    with store.engine.connect() as conn:
+        return [(int(r.item_id), r.title, r.text, r.label) for r in conn.execute(query)]
+
+
+def _newest(task: str) -> Any:
+    """The id of each item's latest correction for `task`."""
+    return (
         select(func.max(item_labels.c.id).label("id"))
         .where(item_labels.c.task == task)
         .group_by(item_labels.c.item_id)
         .subquery()
     )
-    query = (
-        select(items.c.id, items.c.title, items.c.text, item_labels.c.label)
-        .join(item_labels, item_labels.c.item_id == items.c.id)
-        .where(item_labels.c.id.in_(select(newest.c.id)))
-        .order_by(items.c.id)
-    )
-    with store.engine.connect() as conn:
-        return [(int(r.id), r.title, r.text, r.label) for r in conn.execute(query)]

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from civicpulse.models import Item
-from civicpulse.store.schema import enrichments, items
+from civicpulse.store.schema import enrichments, item_labels, items
 from civicpulse.store.store import Store, _item, _item_select, aware
 from civicpulse.store.understanding import EnrichmentTables
 
@@ -99,8 +99,8 @@ def blank_old_content(store: Store, before: datetime, batch: int = RETENTION_BAT
     """Blank raw and full text of items collected before `before` (retention); return how many were blanked.
 
     Titles, URLs, counts and derived labels stay, so stories and signals keep their history; the text a
-    person wrote does not outlive the policy. Works in small batches so it never holds long locks; running
-    it again does nothing more.
+    person wrote does not outlive the policy, in the item or in an analyst's label of it. Works in small
+    batches so it never holds long locks; running it again does nothing more.
     """
     cutoff, total = aware(before), 0
     old = and_(items.c.collected_at < cutoff, (items.c.text != "") | (items.c.raw_text != ""))
@@ -117,6 +117,8 @@ def blank_old_content(store: Store, before: datetime, batch: int = RETENTION_BAT
                 .where(enrichments.c.item_id.in_(ids))
                 .values(analysis_text="", features={})
             )
+            # Labels keep their own copy of what was judged (migration 0013); it follows the same policy.
+            conn.execute(update(item_labels).where(item_labels.c.item_id.in_(ids)).values(text=""))
         total += len(ids)
 
 

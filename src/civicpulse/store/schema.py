@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -74,6 +75,28 @@ items = Table(
     Index("ix_items_source_published", "source_id", "published_at"),
     Index("ix_items_content_hash", "content_hash"),
     Index("ix_items_collected_at", "collected_at"),  # retention and rebuild windows (migration 0007)
+)
+# On PostgreSQL `items` is partitioned by month of `collected_at` (migration 0013): its primary key there is
+# (id, collected_at), `key` is not unique, and the tables below have no foreign key to it.
+
+# The natural keys of stored items, unpartitioned, so a key stays unique across months (written on PostgreSQL
+# by Store.add_items; SQLite's `items.key` is unique itself). Keys of a dropped month go with it.
+item_keys = Table(
+    "item_keys",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("item_id", BigId, nullable=False),
+    Column("collected_at", DateTime(timezone=True), nullable=False),
+    Index("ix_item_keys_collected_at", "collected_at"),
+)
+
+# Items per source per collection day of the months whose partition was dropped (store/partitions.py).
+item_daily_counts = Table(
+    "item_daily_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("source_id", BigId, primary_key=True),
+    Column("items", Integer, nullable=False),
 )
 
 fetch_log = Table(
@@ -360,6 +383,9 @@ item_labels = Table(
     Column("previous", String(50), nullable=False, default=""),
     Column("analyst", String(200), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # What was judged, copied at label time: the label outlives its item's partition (migration 0013).
+    Column("title", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
     Index("ix_item_labels_task_created", "task", "created_at"),
     Index("ix_item_labels_item_task", "item_id", "task"),
 )

@@ -1,7 +1,8 @@
 """The `Store`: every read and write civicpulse makes, on SQLite or PostgreSQL.
 
-Writes are idempotent: items are keyed by a natural key and inserted with ON CONFLICT DO NOTHING, so
-repeating a collect or an import adds nothing. On SQLite one lock serialises writers (WAL lets readers go on).
+Writes are idempotent: items are keyed by a natural key and inserted with ON CONFLICT DO NOTHING (on the
+unpartitioned `item_keys` on PostgreSQL, where `items` is partitioned by month), so repeating a collect or an
+import adds nothing. On SQLite one lock serialises writers (WAL lets readers go on).
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from civicpulse.errors import StoreError
 from civicpulse.models import FetchRecord, Item, ItemKind, QuarantineEntry, Source, SourceKind, SourceState
 from civicpulse.store.engine import current_revision, head_revision, migrate, open_engine
-from civicpulse.store.schema import checkpoints, fetch_log, items, quarantine, sources
+from civicpulse.store.schema import (
+    checkpoints,
+    fetch_log,
+    item_daily_counts,
+    item_keys,
+    items,
+    quarantine,
+    sources,
+)
 from civicpulse.understand.text import fold
 
 PAYLOAD_SAMPLE = 2000
@@ -157,21 +166,25 @@ class Store:
         if not unique:
             return []
         rows = [_item_row(item) for item in unique.values()]
-        statement = (
-            self._insert(items)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(items.c.id, items.c.key)
-        )
         with self._write(), self.engine.begin() as conn:
-            inserted = conn.execute(statement, rows).all()
+            if self.dialect == "postgresql":
+                inserted = _add_partitioned(conn, rows)
+            else:
+                statement = (
+                    self._insert(items)
+                    .on_conflict_do_nothing(index_elements=["key"])
+                    .returning(items.c.id, items.c.key)
+                )
+                inserted = [(int(i), str(k)) for i, k in conn.execute(statement, rows)]
         return [replace(unique[key], id=item_id) for item_id, key in inserted]
 
     def known_keys(self, keys: Sequence[str]) -> set[str]:
         """Return which of `keys` are already stored (lets connectors skip work for old entries)."""
         if not keys:
             return set()
+        column = item_keys.c.key if self.dialect == "postgresql" else items.c.key
         with self.engine.connect() as conn:
-            return set(conn.execute(select(items.c.key).where(items.c.key.in_(list(keys)))).scalars())
+            return set(conn.execute(select(column).where(column.in_(list(keys)))).scalars())
 
     def item(self, item_id: int) -> Item | None:
         with self.engine.connect() as conn:
@@ -229,12 +242,17 @@ class Store:
             .where(items.c.collected_at >= datetime.combine(since, datetime.min.time(), UTC))
             .group_by(items.c.source_id, day)
         )
+        # Days of a dropped month come from its rollup; a day is never in both (store/partitions.py).
+        rolled = select(
+            item_daily_counts.c.source_id, item_daily_counts.c.day, item_daily_counts.c["items"]
+        ).where(item_daily_counts.c.day >= since)
         result: dict[int, dict[date, int]] = {}
         with self.engine.connect() as conn:
-            for source_id, when, count in conn.execute(query):
+            for source_id, when, count in [*conn.execute(query), *conn.execute(rolled)]:
                 if source_id is not None:
                     day_ = date.fromisoformat(when) if isinstance(when, str) else when
-                    result.setdefault(source_id, {})[day_] = count
+                    per_day = result.setdefault(source_id, {})
+                    per_day[day_] = per_day.get(day_, 0) + count
         return result
 
     # -- fetch log and quarantine --------------------------------------------------------------------
@@ -355,6 +373,26 @@ def _item_select() -> Any:
     return select(items, sources.c.name.label("source_name")).select_from(
         items.outerjoin(sources, items.c.source_id == sources.c.id)
     )
+
+
+def _add_partitioned(conn: Connection, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Insert the rows whose key is new into PostgreSQL's partitioned `items`; return (id, key) of those.
+
+    `item_keys` (unpartitioned) decides which keys are new, so an item collected again a month later is not
+    stored twice; ids come from the items sequence first so the key row can name its item. A concurrent
+    writer of the same key waits on the key's row and then inserts nothing. Keys already stored use up ids.
+    """
+    ids = conn.execute(
+        text("SELECT nextval('items_id_seq') FROM generate_series(1, :n)"), {"n": len(rows)}
+    ).scalars()
+    rows = [{**row, "id": int(item_id)} for row, item_id in zip(rows, ids, strict=True)]
+    keyed = [{"key": r["key"], "item_id": r["id"], "collected_at": r["collected_at"]} for r in rows]
+    statement = postgresql.insert(item_keys).on_conflict_do_nothing(index_elements=["key"])
+    new = set(conn.execute(statement.returning(item_keys.c.key), keyed).scalars())
+    fresh = [row for row in rows if row["key"] in new]
+    if fresh:
+        conn.execute(insert(items), fresh)
+    return [(row["id"], row["key"]) for row in fresh]
 
 
 def _item_row(item: Item) -> dict[str, Any]:
