@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from click.testing import CliRunner
 
+from civicpulse.cli import cli
 from civicpulse.models import Item
 from civicpulse.store import Store, open_store
 from civicpulse.store.engine import _alembic_config, migrate
 from civicpulse.store.labels import LabelCorrection, LabelTables, latest_labelled_items
-from civicpulse.store.partitions import DEFAULT_PARTITION, drop_old_partitions, ensure_partitions, partitions
+from civicpulse.store.partitions import (
+    DEFAULT_PARTITION,
+    add_months,
+    drop_old_partitions,
+    ensure_partitions,
+    month_of,
+    partitions,
+)
 from civicpulse.store.schema import (
     claim_matches,
     claims,
@@ -223,3 +234,39 @@ def _downgrade(store: Store, revision: str) -> None:
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+@pytest.mark.postgres
+def test_the_daily_command_makes_months_ahead_and_drops_old_ones(
+    pg_store: Store, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIVICPULSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CIVICPULSE_CONFIG", str(tmp_path / "absent.toml"))
+    this = month_of(now())
+    old, ahead = add_months(this, -3), add_months(this, 4)
+    collected(pg_store, datetime(old.year, old.month, 2, tzinfo=UTC), "cũ")  # lands in DEFAULT first
+    [recent] = collected(pg_store, now(), "mới")
+    with pg_store.engine.begin() as conn:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS items_{ahead:%Y_%m}"))
+    args = [
+        "cluster",
+        "retention",
+        "--partitions",
+        "--ahead",
+        "4",
+        "--months",
+        "1",
+        "--database",
+        postgres_url,
+    ]
+    result = CliRunner().invoke(cli, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {f"items_{old:%Y_%m}", f"items_{ahead:%Y_%m}"} <= set(report["created"])
+    assert {"name": f"items_{old:%Y_%m}", "items": 1, "labels_kept": 0, "reports_detached": 0} in report[
+        "dropped"
+    ]
+    assert pg_store.item(recent) is not None and pg_store.stats()["items"] == 1
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "Created partition" not in again.output and "Dropped partition" not in again.output
