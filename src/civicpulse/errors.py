@@ -5,6 +5,7 @@ The tree, in one place::
     CivicpulseError            anything civicpulse raises on purpose
     ├── ConfigError            settings are missing or unsafe; the message says which and what to do
     ├── StoreError             the database cannot be opened or migrated
+    │   └── LeaseLost          a partition's lease moved to another holder; its save was refused
     ├── InputError             a file or request is not what it claims (exit code 2 in the CLI)
     └── Outcome                how a stage or connector ends one unit of work early
         ├── Skip               drop it and count it (a duplicate, an empty entry)
@@ -28,6 +29,10 @@ class ConfigError(CivicpulseError):
 
 class StoreError(CivicpulseError):
     """The database cannot be opened, migrated or written."""
+
+
+class LeaseLost(StoreError):
+    """A stateful stage's save was refused: another worker took its partition lease (a newer generation)."""
 
 
 class InputError(CivicpulseError):

@@ -19,6 +19,7 @@ from civicpulse.pipeline.stage import Stage
 from civicpulse.pipeline.topology import lay_pipe
 from civicpulse.pipeline.worker import StageWorker
 from civicpulse.store import Store, open_store
+from civicpulse.store.fencing import Fence
 from civicpulse.store.scale import story_assignments
 from tests.cluster.conftest import totals, wait_until, write_stream
 
@@ -116,7 +117,7 @@ def test_a_failing_item_is_redelivered_with_backoff_then_dead_lettered(
     stored = store.add_items([Item(key=f"k{n}", text=f"item {n}", content_hash=f"h{n}") for n in range(5)])
     bad = stored[2].id or 0
 
-    def build(_s: Settings, _st: Store, _p: int | None, _n: int) -> list[Stage]:
+    def build(_s: Settings, _st: Store, _p: int | None, _n: int, _f: Fence | None) -> list[Stage]:
         return [Brittle(bad)]
 
     role = replace(ROLES["understand"], build=build)

@@ -18,32 +18,37 @@ from civicpulse.pipeline.stage import Stage
 from civicpulse.pipeline.topology import detect_stages, understand_stages
 from civicpulse.pipeline.worker import Role
 from civicpulse.store import Store
+from civicpulse.store.fencing import Fence
 
 STAGES = ("collect", "understand", "stories", "detect", "respond")
 
 
-def _understand(settings: Settings, store: Store, partition: int | None, partitions: int) -> list[Stage]:
-    del partition, partitions
+def _understand(
+    settings: Settings, store: Store, partition: int | None, partitions: int, fence: Fence | None
+) -> list[Stage]:
+    del partition, partitions, fence
     return understand_stages(settings, store)
 
 
-def _stories(settings: Settings, store: Store, partition: int | None, partitions: int) -> list[Stage]:
+def _stories(
+    settings: Settings, store: Store, partition: int | None, partitions: int, fence: Fence | None
+) -> list[Stage]:
     del settings
-    return [ShardStoryStage(store, partition or 0, partitions)]
+    return [ShardStoryStage(store, partition or 0, partitions, fence)]
 
 
-def _detect(settings: Settings, store: Store, partition: int | None, partitions: int) -> list[Stage]:
+def _detect(
+    settings: Settings, store: Store, partition: int | None, partitions: int, fence: Fence | None
+) -> list[Stage]:
     del partition, partitions
-    return detect_stages(settings, store)
+    return detect_stages(settings, store, fence)
 
 
-def _respond(settings: Settings, store: Store, partition: int | None, partitions: int) -> list[Stage]:
-    del (
-        settings,
-        store,
-        partition,
-        partitions,
-    )  # response stages join here; until then alerts are acknowledged
+def _respond(
+    settings: Settings, store: Store, partition: int | None, partitions: int, fence: Fence | None
+) -> list[Stage]:
+    # Response stages join here; until then alerts are acknowledged.
+    del settings, store, partition, partitions, fence
     return []
 
 

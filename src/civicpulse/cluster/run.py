@@ -110,7 +110,9 @@ class Running:
 
         The bus reconnects by itself and unacknowledged messages come back; the store's pool reconnects on
         the next checkout. A stateful worker checks its lease before each batch: a dropped database session
-        ends the advisory lock, so it takes the lease again and rebuilds its state from the checkpoint.
+        ends the advisory lock, so it takes the lease again and rebuilds its state from the checkpoint. A
+        batch in flight when another worker took over is refused at its save (the lease's fence) and goes
+        back to the new holder.
         """
         worker: StageWorker | None = None
         problem = ""
@@ -137,7 +139,13 @@ class Running:
         spec, role = self.spec, ROLES[self.spec.stage]
         self.bus.watch_max_deliveries(role.stage, role.source, spec.partition)
         worker = StageWorker(
-            self.settings, self.store, self.bus, role, partition=spec.partition, metrics=self.metrics
+            self.settings,
+            self.store,
+            self.bus,
+            role,
+            partition=spec.partition,
+            metrics=self.metrics,
+            fence=self.lease.fence,
         )
         log.info("worker %s started", spec.label)
         self.started = True
@@ -151,14 +159,16 @@ class Running:
         self.leased = False
         if worker is not None:
             log.warning(
-                "worker %s lost its partition lease (database session ended); taking it again", spec.label
+                "worker %s lost its partition lease (its database session ended or another worker took it);"
+                " taking it again or waiting as a standby",
+                spec.label,
             )
         while not self.lease.try_acquire():
             if stop.wait(POLL_S):
                 return False
         self.leased = True
         if worker is not None:
-            worker.reset()  # another worker may have held the partition meanwhile
+            worker.reset(self.lease.fence)  # another worker may have held the partition meanwhile
         elif self.bus.backlog(role.source, role.stage, spec.partition)[1]:
             # The previous owner died holding messages: let them come back (first, in order) before new ones.
             stop.wait(spec.options.ack_wait_s)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from civicpulse.models import Item
 from civicpulse.store import Store
+from civicpulse.store.fencing import Fence
 from civicpulse.store.stories import CHECKPOINT, StoryTables
 from civicpulse.stories.clusterer import StoryClusterer
 from civicpulse.stories.doc import Doc
@@ -39,12 +40,17 @@ def checkpoint_name(index: int, count: int) -> str:
 
 
 class ShardStoryStage:
-    """Assign stories within one partition; item-to-story marks are committed with the story counts."""
+    """Assign stories within one partition; item-to-story marks are committed with the story counts.
+
+    With the partition lease's `fence`, a save after another worker took the partition is refused.
+    """
 
     name = "stories"
 
-    def __init__(self, store: Store, index: int = 0, count: int = 1) -> None:
-        self.tables = StoryTables(store, checkpoint_name=checkpoint_name(index, count), shard=(index, count))
+    def __init__(self, store: Store, index: int = 0, count: int = 1, fence: Fence | None = None) -> None:
+        self.tables = StoryTables(
+            store, checkpoint_name=checkpoint_name(index, count), shard=(index, count), fence=fence
+        )
         self.clusterer = ShardClusterer(index, count)
         restore(self.clusterer, self.tables)
         self._assigned: list[tuple[int, int]] = []

@@ -23,6 +23,7 @@ from civicpulse.detect.signals import HOUR, ITEMS, Observation, Series, Subject
 from civicpulse.models import Item, ItemKind
 from civicpulse.store import Store
 from civicpulse.store.detection import DetectionTables
+from civicpulse.store.fencing import Fence
 from civicpulse.understand.tokens import terms
 
 STREAM: Subject = ("stream", "all")
@@ -67,9 +68,10 @@ class DetectStage:
         options: DetectOptions | None = None,
         sink: AlertSink | None = None,
         on_alert: Callable[[int, Subject, float, str], None] | None = None,
+        fence: Fence | None = None,
     ) -> None:
         self.options = options or DetectOptions()
-        self.tables = None if store is None else DetectionTables(store)
+        self.tables = None if store is None else DetectionTables(store, fence=fence)
         self.scorer = scorer or HotspotScorer()
         self.sink = sink
         self.on_alert = on_alert

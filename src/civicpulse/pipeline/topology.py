@@ -11,6 +11,7 @@ from civicpulse.pipeline.runner import Pipeline
 from civicpulse.pipeline.stage import Stage
 from civicpulse.respond.notify import Notifier
 from civicpulse.store import Store
+from civicpulse.store.fencing import Fence
 from civicpulse.stories.stage import StoryStage
 from civicpulse.understand.claims.stage import ClaimStage
 from civicpulse.understand.classify.active import city_models_dir
@@ -38,10 +39,13 @@ def story_stages(settings: Settings, store: Store) -> list[Stage]:
     return [SaveColumns(StoryStage(store), store, ("story_id",))]
 
 
-def detect_stages(settings: Settings, store: Store) -> list[Stage]:
-    """Signals, detectors and alerts (stateful); the notifier's thread sends alerts."""
+def detect_stages(settings: Settings, store: Store, fence: Fence | None = None) -> list[Stage]:
+    """Signals, detectors and alerts (stateful); the notifier's thread sends alerts.
+
+    A leased detect partition passes its `fence`: its saves commit only while it holds the lease.
+    """
     del settings
-    return [DetectStage(store, sink=Notifier(store))]
+    return [DetectStage(store, sink=Notifier(store), fence=fence)]
 
 
 GROUPS: dict[str, Callable[[Settings, Store], list[Stage]]] = {

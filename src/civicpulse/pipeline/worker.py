@@ -6,7 +6,9 @@ errors are redelivered with backoff until the last allowed delivery, then dead-l
 the store commit, so a crash anywhere means redelivery, and idempotent writes make that harmless.
 
 An outage (the database or the bus away, e.g. restarting) is not the item's fault: it fails the whole batch,
-which is redelivered, and the stages are rebuilt from the last checkpoint before the next batch.
+which is redelivered, and the stages are rebuilt from the last checkpoint before the next batch. So is a
+save refused because another worker took the partition (`LeaseLost`): the batch goes back, unacknowledged,
+to the new holder.
 """
 
 from __future__ import annotations
@@ -21,16 +23,18 @@ from threading import Lock
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from civicpulse.config import Settings
-from civicpulse.errors import Quarantine, Retry, Skip
+from civicpulse.errors import LeaseLost, Quarantine, Retry, Skip
 from civicpulse.models import Item, QuarantineEntry
 from civicpulse.pipeline.bus import Bus, BusOptions, DeadLetter, Delivery, Envelope
 from civicpulse.pipeline.stage import Stage
 from civicpulse.store import Store
+from civicpulse.store.fencing import Fence
 from civicpulse.store.scale import items_by_ids
 
 log = logging.getLogger(__name__)
 
-Build = Callable[[Settings, Store, int | None, int], list[Stage]]  # partition, partitions
+# settings, store, partition, partitions, the partition lease's fence
+Build = Callable[[Settings, Store, int | None, int, Fence | None], list[Stage]]
 Route = Callable[[Item, BusOptions, int | None], tuple[int, Envelope]]
 
 
@@ -91,29 +95,37 @@ class StageWorker:
         *,
         partition: int | None = None,
         metrics: Metrics | None = None,
+        fence: Fence | None = None,
     ) -> None:
         self.settings, self.store, self.bus, self.role = settings, store, bus, role
         self.partition = partition
         self.metrics = metrics or Metrics()
-        self.stages = role.build(settings, store, partition, bus.options.partitions)
+        self.fence = fence
+        """The partition lease's generation, checked by the stateful stages' saves (None: unleased)."""
+        self.stages = self._build()
         self._stale = False
         bus.ensure(role.stage, partition)
 
-    def reset(self) -> None:
+    def reset(self, fence: Fence | None = None) -> None:
         """Rebuild the stages from the store's last checkpoint before the next batch.
 
         After a failed batch the stages may hold state the store never got; after a lost partition lease
-        another worker may have moved the state on. Rebuilding waits for the next batch, so a database
-        that is still away fails that call (and is tried again), never the cleanup of the last one.
+        another worker may have moved the state on (a re-taken lease passes its new `fence`). Rebuilding
+        waits for the next batch, so a database that is still away fails that call (and is tried again),
+        never the cleanup of the last one.
         """
+        if fence is not None:
+            self.fence = fence
         self._stale = True
+
+    def _build(self) -> list[Stage]:
+        options = self.bus.options
+        return self.role.build(self.settings, self.store, self.partition, options.partitions, self.fence)
 
     def run_once(self, timeout_s: float = 1.0) -> int:
         """Fetch and handle one batch; return how many messages it held (0 when the wait timed out)."""
         if self._stale:
-            self.stages = self.role.build(
-                self.settings, self.store, self.partition, self.bus.options.partitions
-            )
+            self.stages = self._build()
             self._stale = False
         deliveries = self.bus.fetch(self.role.source, self.role.stage, self.partition, timeout_s)
         if not deliveries:
@@ -121,6 +133,13 @@ class StageWorker:
         started = time.perf_counter()
         try:
             self._handle(deliveries)
+        except LeaseLost as lost:
+            # Nothing was committed or acknowledged; the new holder gets the batch, this worker stands by.
+            log.warning("stage %s: %s (%d messages)", self.role.stage, lost, len(deliveries))
+            self.metrics.count(self.role.stage, "batch_fenced")
+            for delivery in deliveries:
+                self._nak_quietly(delivery)
+            self.reset()
         except Exception as error:
             # Nothing of this batch was acknowledged; it comes back after the backoff.
             cause = "the database is unreachable" if is_outage(error) else "it failed"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
 
+from civicpulse.store.fencing import Fence, check
 from civicpulse.store.schema import (
     alert_history,
     alert_sensitivity,
@@ -35,10 +36,14 @@ def _now() -> datetime:
 
 
 class DetectionTables:
-    """Reads and writes of the detection tables over `store.engine`."""
+    """Reads and writes of the detection tables over `store.engine`.
 
-    def __init__(self, store: Store) -> None:
+    With a `fence` (a leased detect partition), `save` commits only while the lease is still that generation.
+    """
+
+    def __init__(self, store: Store, *, fence: Fence | None = None) -> None:
         self.store = store
+        self.fence = fence
 
     # -- signal state --------------------------------------------------------------------------------
 
@@ -52,10 +57,12 @@ class DetectionTables:
         """Upsert signal states, insert new alerts (return their ids), update grown ones, atomically.
 
         `checkpoint` is called with the new alerts' ids and returns the state to save in the same transaction.
+        Raises `LeaseLost` (and writes nothing) when another worker took the partition since `fence`.
         """
         store, stamp = self.store, _now()
         ids: list[int] = []
         with store._write(), store.engine.begin() as conn:
+            check(conn, self.fence)
             if signals:
                 statement = store._insert(detect_signals)
                 statement = statement.on_conflict_do_update(

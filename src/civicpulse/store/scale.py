@@ -2,7 +2,9 @@
 
 Workers receive item ids, never items: the store is the system of record, so a redelivered message re-reads
 what was committed. A stateful partition is leased with a PostgreSQL advisory lock held on its own
-connection, so a replacement worker waits until the old one is gone (its session ends, the lock goes).
+connection, so a replacement worker waits until the old one is gone (its session ends, the lock goes). Each
+holder advances the lease's generation when it takes it; saves check it (`store.fencing`), so an old holder
+that has not noticed yet cannot overwrite what the new one does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import Connection, and_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from civicpulse.models import Item
+from civicpulse.store.fencing import Fence, advance, current
 from civicpulse.store.schema import enrichments, item_labels, items
 from civicpulse.store.store import Store, _item, _item_select, aware
 from civicpulse.store.understanding import EnrichmentTables
@@ -40,17 +43,20 @@ def items_by_ids(store: Store, ids: Sequence[int], *, enriched: bool = False) ->
 class PartitionLease:
     """An exclusive lease on a named partition for this process's lifetime (PostgreSQL advisory lock).
 
-    On SQLite (one process by definition) the lease is always granted.
+    On SQLite (one process by definition) the lease is always granted and has no fence.
     """
 
     def __init__(self, store: Store, name: str) -> None:
         self.store = store
+        self.name = name
         self.key = zlib.crc32(f"civicpulse:{name}".encode())
+        self.fence: Fence | None = None
+        """The generation this process took, for the saves of its stages (None while not held)."""
         self._conn: Connection | None = None
         self._held = False
 
     def try_acquire(self) -> bool:
-        """Take the lease if free; return whether this process holds it."""
+        """Take the lease if free and advance its generation; return whether this process holds it."""
         if self.store.dialect != "postgresql":
             return True
         if self._conn is None:
@@ -58,6 +64,8 @@ class PartitionLease:
         try:
             query = text("SELECT pg_try_advisory_lock(:k)")
             self._held = bool(self._conn.execute(query, {"k": self.key}).scalar())
+            if self._held:
+                self.fence = advance(self._conn, self.name)
             self._conn.commit()  # the lock is session-level; do not sit idle in a transaction
         except DBAPIError:
             self._forget()
@@ -65,16 +73,23 @@ class PartitionLease:
         return self._held
 
     def holds(self) -> bool:
-        """Whether this process still holds the lease (a restart or a dropped session ends the lock)."""
+        """Whether this process still holds the lease: its session lives and the generation is still its own.
+
+        A restart or a dropped session ends the lock. A generation moved by someone else (a takeover this
+        process missed) gives the lease up, so the caller takes it again or waits as a standby.
+        """
         if self.store.dialect != "postgresql":
             return True
         if self._conn is None or not self._held:
             return False
         try:
-            self._conn.execute(text("SELECT 1"))
+            generation = current(self._conn, self.name)
             self._conn.commit()
         except DBAPIError:
             self._forget()
+            return False
+        if self.fence is None or generation != self.fence.generation:
+            self.release()
             return False
         return True
 
@@ -92,7 +107,7 @@ class PartitionLease:
         assert self._conn is not None
         with contextlib.suppress(DBAPIError):
             self._conn.close()
-        self._conn, self._held = None, False
+        self._conn, self._held, self.fence = None, False, None
 
 
 def blank_old_content(store: Store, before: datetime, batch: int = RETENTION_BATCH) -> int:

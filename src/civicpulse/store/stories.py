@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, func, insert, select, text, update
 
 from civicpulse.models import Story
+from civicpulse.store.fencing import Fence, check
 from civicpulse.store.schema import checkpoints, enrichments, stories, story_buckets, story_history
 from civicpulse.store.store import aware
 
@@ -31,15 +32,22 @@ class StoryTables:
 
     Rows are plain dicts so the store does not import the clusterer (imports point one way). A partition of
     the distributed story stage (`shard` = (index, count)) keeps its own checkpoint and reads back only its
-    own stories (ids index+1, index+1+count, ...).
+    own stories (ids index+1, index+1+count, ...); with a `fence`, its saves commit only while the
+    partition's lease is still that generation.
     """
 
     def __init__(
-        self, store: Store, *, checkpoint_name: str = CHECKPOINT, shard: tuple[int, int] | None = None
+        self,
+        store: Store,
+        *,
+        checkpoint_name: str = CHECKPOINT,
+        shard: tuple[int, int] | None = None,
+        fence: Fence | None = None,
     ) -> None:
         self.store = store
         self.checkpoint_name = checkpoint_name
         self.shard = shard
+        self.fence = fence
 
     def save(
         self,
@@ -52,10 +60,12 @@ class StoryTables:
         """Upsert stories, add bucket counts, append history and replace the checkpoint, atomically.
 
         `assignments` (item id, story id) are written in the same transaction: a worker that finds an item's
-        story already set knows its counts are in, so a redelivered message is never counted twice.
+        story already set knows its counts are in, so a redelivered message is never counted twice. Raises
+        `LeaseLost` (and writes nothing) when another worker took the partition since `fence`.
         """
         store, stamp = self.store, datetime.now(UTC)
         with store._write(), store.engine.begin() as conn:
+            check(conn, self.fence)
             if rows:
                 statement = store._insert(stories)
                 columns = [c.name for c in stories.columns if c.name != "id"]
