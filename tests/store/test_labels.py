@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
+import pytest
+from sqlalchemy import insert, select
 
+from civicpulse.errors import StoreError
 from civicpulse.store import Store
 from civicpulse.store.labels import LabelCorrection, LabelTables
-from civicpulse.store.schema import enrichments
+from civicpulse.store.schema import enrichments, item_labels
 from tests import factories
 
 NOON = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
@@ -58,3 +60,13 @@ def test_every_correction_is_kept_and_the_latest_counts(store: Store) -> None:
     assert item is not None and item.enrichment.labels["sentiment"]["p"] == 0.5
     assert tables.labelled_item(ids[0]) is not None
     assert tables.labelled_item(10**9) is None
+    with pytest.raises(StoreError, match="not stored"):
+        tables.add(LabelCorrection(10**9, "sentiment", "negative"))
+
+
+def test_a_label_keeps_a_copy_of_what_it_judged(store: Store) -> None:
+    ids = classified(store, 1)
+    LabelTables(store).add(LabelCorrection(ids[0], "sentiment", "negative"))
+    assert LabelTables(store).latest("sentiment") == [("", "Tin 0", "negative")]
+    with store.engine.connect() as conn:
+        assert conn.execute(select(item_labels.c.title, item_labels.c.text)).one() == ("", "Tin 0")

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, select
 
+from civicpulse.errors import StoreError
 from civicpulse.models import Enrichment, Item
 from civicpulse.store.schema import enrichments, item_labels, items, sources
 from civicpulse.store.store import Store, _item, aware, now
@@ -53,7 +54,9 @@ class LabelTables:
         judged = select(items.c.title, items.c.text).where(items.c.id == correction.item_id)
         with self.store._write(), self.store.engine.begin() as conn:
             found = conn.execute(judged).first()
-            row["title"], row["text"] = (found.title, found.text) if found else ("", "")
+            if found is None:  # what the foreign key said, before PostgreSQL's items were partitioned
+                raise StoreError(f"item {correction.item_id} is not stored (or its month was dropped)")
+            row["title"], row["text"] = found.title, found.text
             conn.execute(insert(item_labels), [row])
 
     def latest(self, task: str) -> list[tuple[str, str, str]]:
