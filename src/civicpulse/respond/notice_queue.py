@@ -70,7 +70,7 @@ class NoticeQueue(DeliveryWorker):
     def run_once(self) -> int:
         """Send every due notice delivery, contact points in parallel; return how many attempts were made."""
         with self._sending:
-            due = self.tables.due(self.clock())
+            due = self.tables.claim_due(self.clock())
             if not due:
                 return 0
             files = {n: self.tables.files(n) for n in {d["notice_id"] for d in due}}

@@ -90,7 +90,7 @@ class Notifier(DeliveryWorker):
 
     def run_once(self) -> int:
         """Send every due delivery, recipients in parallel; return how many attempts were made."""
-        due = self.tables.due(self.clock())
+        due = self.tables.claim_due(self.clock())
         if not due:
             return 0
         recipients = {r["id"]: r for r in self.tables.recipients()}

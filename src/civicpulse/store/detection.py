@@ -6,7 +6,7 @@ Rows are plain dicts so the store does not import the detectors (imports point o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from civicpulse.store.store import Store
 
 CHECKPOINT = "detect:state"
+CLAIM_S = 300.0
+"""How long a process that claimed a due delivery may take to send it; after that another may claim it."""
 
 
 def _now() -> datetime:
@@ -203,6 +205,10 @@ class DetectionTables:
                 ],
             )
 
+    def claim_due(self, now: datetime, limit: int = 200) -> list[dict[str, Any]]:
+        """Claim pending alert deliveries whose time has come for this process (see `claim`); return them."""
+        return claim(self.store, self.due(now, limit), now)
+
     def due(self, now: datetime, limit: int = 200) -> list[dict[str, Any]]:
         """Return pending deliveries whose time has come, with their alert and recipient."""
         query = (
@@ -241,6 +247,33 @@ class DetectionTables:
         )
         with self.store.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def claim(
+    store: Store, rows: Sequence[dict[str, Any]], now: datetime, hold_s: float = CLAIM_S
+) -> list[dict[str, Any]]:
+    """Claim due delivery `rows` for this process; return the ones it won, in their order.
+
+    One conditional UPDATE moves each row's `next_attempt_at` `hold_s` ahead, only where it is still pending
+    and due: of two processes sending from one database (a command and a running server, two workers) only
+    the one whose UPDATE hit a row sends it. Recording the attempt replaces the claim; a process that died
+    while sending leaves a claim that falls due again after `hold_s`, and another process sends it then.
+    """
+    if not rows:
+        return []
+    statement = (
+        update(deliveries)
+        .where(
+            deliveries.c.id.in_([row["id"] for row in rows]),
+            deliveries.c.status == "pending",
+            deliveries.c.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=now + timedelta(seconds=hold_s))
+        .returning(deliveries.c.id, deliveries.c.attempts)
+    )
+    with store._write(), store.engine.begin() as conn:
+        won = {int(i): int(attempts) for i, attempts in conn.execute(statement)}
+    return [{**row, "attempts": won[row["id"]]} for row in rows if row["id"] in won]
 
 
 def _alert(row: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
-from civicpulse.store.detection import DetectionTables
+from civicpulse.store.detection import DetectionTables, claim
 from civicpulse.store.schema import deliveries, notice_files, notices
 from civicpulse.store.store import aware
 
@@ -66,6 +66,14 @@ class NoticeTables:
                     )
                 )
             return ids
+
+    def claim_due(self, now: datetime, limit: int = 200) -> list[dict[str, Any]]:
+        """Claim the due pending notice deliveries for this process; return them with their notice.
+
+        Only the process whose claim hit a row sends it (`detection.claim`), so the command line and a
+        running server never both send one notice.
+        """
+        return claim(self.store, self.due(now, limit), now)
 
     def due(self, now: datetime, limit: int = 200) -> list[dict[str, Any]]:
         """Return pending notice deliveries whose time has come, with their notice."""
