@@ -386,7 +386,11 @@ def _add_partitioned(conn: Connection, rows: list[dict[str, Any]]) -> list[tuple
         text("SELECT nextval('items_id_seq') FROM generate_series(1, :n)"), {"n": len(rows)}
     ).scalars()
     rows = [{**row, "id": int(item_id)} for row, item_id in zip(rows, ids, strict=True)]
-    keyed = [{"key": r["key"], "item_id": r["id"], "collected_at": r["collected_at"]} for r in rows]
+    # In key order, so two writers with overlapping batches wait on each other instead of deadlocking.
+    keyed = sorted(
+        ({"key": r["key"], "item_id": r["id"], "collected_at": r["collected_at"]} for r in rows),
+        key=lambda r: str(r["key"]),
+    )
     statement = postgresql.insert(item_keys).on_conflict_do_nothing(index_elements=["key"])
     new = set(conn.execute(statement.returning(item_keys.c.key), keyed).scalars())
     fresh = [row for row in rows if row["key"] in new]
