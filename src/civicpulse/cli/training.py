@@ -29,6 +29,13 @@ TASK_CHOICES = ("sentiment", "toxicity", "concern", "scam")
     "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Model directory."
 )
 @click.option("--seed", default=13, show_default=True, help="Random seed, recorded in the model card.")
+@click.option(
+    "--features",
+    type=click.Choice(("ngrams", "hybrid")),
+    default="ngrams",
+    show_default=True,
+    help="Use n-grams only, or add the e5 sentence embedding (hybrid: more accurate, about 10x slower).",
+)
 @click.option("--shipped", is_flag=True, help="Rebuild the shipped default from its open sources.")
 @click.option(
     "--from-store",
@@ -59,6 +66,7 @@ def train(
     dev: Path | None,
     out: Path,
     seed: int,
+    features: str,
     shipped: bool,
     from_store: bool,
     decided_by: str,
@@ -70,6 +78,11 @@ def train(
     from civicpulse.understand.classify.training import train_files
 
     command = "civicpulse train " + shlex.join(sys.argv[2:]) if len(sys.argv) > 2 else ""
+    if features != "ngrams" and (from_store or shipped or task == "scam"):
+        raise click.UsageError(
+            "--features hybrid trains sentiment, toxicity or concern on --data only "
+            "(shipped, retrained and scam models keep their own kind)"
+        )
     if from_store:
         from civicpulse.understand.classify.active import city_models_dir
         from civicpulse.understand.classify.swap import retrain_from_store
@@ -89,7 +102,15 @@ def train(
     elif not data:
         raise click.UsageError("give --data TRAIN.jsonl, or --shipped to rebuild the default model")
     else:
-        card = train_files(task, data, out, dev=dev, seed=seed, command=command)
+        card = train_files(
+            task,
+            data,
+            out,
+            dev=dev,
+            seed=seed,
+            command=command,
+            features="hybrid" if features == "hybrid" else "ngrams",
+        )
     echo_json({"model": str(out), "task": card.task, "rows": sum(d.rows for d in card.data)} | card.metrics)
 
 

@@ -81,20 +81,7 @@ class LinearTextClassifier:
         weights, intercepts = fit_weights(x, gold, len(self.labels), self.options)
         self.weights = weights.astype(np.float32)
         self.intercepts = intercepts.astype(np.float32)
-        self.temperature = self._calibrate(x, gold)
-
-    def _calibrate(self, x: sparse.csr_matrix, gold: np.ndarray) -> float:
-        """Fit the temperature on out-of-fold scores (in-sample scores are overconfident)."""
-        smallest = int(np.bincount(gold, minlength=len(self.labels)).min())
-        folds = min(CALIBRATION_FOLDS, smallest)
-        if folds < 2:
-            return 1.0
-        scores = np.zeros((len(gold), len(self.labels)))
-        split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.options.seed)
-        for train, held in split.split(np.zeros(len(gold)), gold):
-            weights, intercepts = fit_weights(x[train], gold[train], len(self.labels), self.options)
-            scores[held] = x[held] @ weights.T + intercepts
-        return fit_temperature(scores, gold)
+        self.temperature = out_of_fold_temperature(x, gold, len(self.labels), self.options)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Return raw decision scores, one row per text, one column per label."""
@@ -133,3 +120,19 @@ class LinearTextClassifier:
         """Return an unfitted copy with some estimator options changed."""
         options = replace(self.options, **changes)  # type: ignore[arg-type]
         return LinearTextClassifier(self.name, self.labels, spec=self.spec, options=options)
+
+
+def out_of_fold_temperature(
+    x: sparse.csr_matrix, gold: np.ndarray, n_labels: int, options: EstimatorOptions
+) -> float:
+    """Fit the softmax temperature on out-of-fold scores (in-sample scores are overconfident)."""
+    smallest = int(np.bincount(gold, minlength=n_labels).min())
+    folds = min(CALIBRATION_FOLDS, smallest)
+    if folds < 2:
+        return 1.0
+    scores = np.zeros((len(gold), n_labels))
+    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=options.seed)
+    for train, held in split.split(np.zeros(len(gold)), gold):
+        weights, intercepts = fit_weights(x[train], gold[train], n_labels, options)
+        scores[held] = x[held] @ weights.T + intercepts
+    return fit_temperature(scores, gold)

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from civicpulse.understand.classify.base import Classifier
 from civicpulse.understand.classify.card import DataSource, ModelCard
 from civicpulse.understand.classify.corpus import Labelled, read_labelled
+from civicpulse.understand.classify.hybrid import EMBEDDING, HybridTextClassifier
 from civicpulse.understand.classify.linear import LinearTextClassifier
 from civicpulse.understand.classify.scam import ScamSignals
 from civicpulse.understand.classify.scoring import score_predictions
@@ -18,19 +19,25 @@ from civicpulse.understand.classify.storage import save_model
 from civicpulse.understand.classify.tasks import Task, get_task
 from civicpulse.understand.classify.weak_labels import split_toxic
 
+Features = Literal["ngrams", "hybrid"]
+FEATURES: tuple[Features, ...] = ("ngrams", "hybrid")
 
-def build(task: Task, seed: int) -> Classifier:
-    """Return an unfitted model of the task's kind."""
+
+def build(task: Task, seed: int, features: Features = "ngrams") -> Classifier:
+    """Return an unfitted model of the task's kind; `hybrid` adds the e5 sentence embedding."""
     if not task.linear:
+        if features != "ngrams":
+            raise ValueError(f"{task.name} is a rule model; only linear tasks take --features {features}")
         return ScamSignals(task.name)
-    return LinearTextClassifier(
-        task.name, task.labels, spec=task.spec, options=replace(task.options, seed=seed)
-    )
+    options = replace(task.options, seed=seed)
+    if features == "hybrid":
+        return HybridTextClassifier(task.name, task.labels, spec=task.spec, options=options)
+    return LinearTextClassifier(task.name, task.labels, spec=task.spec, options=options)
 
 
-def fit(task: Task, rows: Sequence[Labelled], seed: int) -> Classifier:
+def fit(task: Task, rows: Sequence[Labelled], seed: int, features: Features = "ngrams") -> Classifier:
     """Return a model of the task's kind fitted on `rows`."""
-    model = build(task, seed)
+    model = build(task, seed, features)
     model.learn_many([r.text for r in rows], [r.label for r in rows])
     return model
 
@@ -58,12 +65,13 @@ def train_files(
     seed: int = 13,
     licence: str = "as given by the data's owner",
     command: str = "",
+    features: Features = "ngrams",
 ) -> ModelCard:
     """Train on JSONL files (EVAL.md format), evaluate on `dev` if given, write model and card to `out`."""
     task = get_task(task_name)
     paths = [data] if isinstance(data, Path) else list(data)
     rows = read_training_rows(task, paths)
-    model = fit(task, rows, seed)
+    model = fit(task, rows, seed, features)
     metrics = {"dev": dev_metrics(model, read_labelled(dev, task.labels)) | {"file": dev.name}} if dev else {}
     card = ModelCard(
         name=task.name,
@@ -86,11 +94,16 @@ def _count(path: Path) -> int:
 
 
 def _describe(model: Classifier) -> str:
-    if isinstance(model, LinearTextClassifier):
+    if isinstance(model, LinearTextClassifier | HybridTextClassifier):
         spec, options = model.spec, model.options
+        embedding = (
+            f" joined with the {EMBEDDING} sentence embedding (weight {model.embed_weight})"
+            if isinstance(model, HybridTextClassifier)
+            else ""
+        )
         return (
             f"Hashed word {spec.word_ngrams} and char_wb {spec.char_ngrams} n-grams "
-            f"({spec.buckets:,} buckets each), sublinear tf-idf, `{options.recipe}` C={options.c} "
+            f"({spec.buckets:,} buckets each), sublinear tf-idf{embedding}, `{options.recipe}` C={options.c} "
             f"balanced={options.balanced}, "
             f"softmax temperature {model.temperature:.3f} fitted on out-of-fold scores."
         )
