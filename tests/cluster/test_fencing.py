@@ -74,7 +74,8 @@ def test_a_worker_whose_lease_was_taken_over_cannot_commit_its_batch(
         role = replace(ROLES["stories"], build=lambda *args: [*ROLES["stories"].build(*args), takeover])
         assert old_lease.try_acquire()
         old = StageWorker(settings, old_store, old_bus, role, partition=0, fence=old_lease.fence)
-        assert old.run_once(WAIT_S) == old.run_once(WAIT_S) == 8  # two batches committed by the first holder
+        committed = old.run_once(WAIT_S) + old.run_once(WAIT_S)  # two batches committed by the first holder
+        assert totals(old_store) == (committed,) * 3 and committed > 0
 
         def take_over() -> None:
             with new_store.engine.connect() as conn:  # the old holder's lease session ends, unnoticed
@@ -86,9 +87,9 @@ def test_a_worker_whose_lease_was_taken_over_cannot_commit_its_batch(
             )
 
         takeover.armed = take_over
-        assert old.run_once(WAIT_S) == 8
+        assert old.run_once(WAIT_S) > 0
         assert old.metrics.counts[("stories", "batch_fenced")] == 1
-        assert totals(old_store) == (16, 16, 16)  # the third batch committed nothing
+        assert totals(old_store) == (committed,) * 3  # the third batch committed nothing
         assert not old_lease.holds() and not old_lease.try_acquire()  # the old holder stands by
 
         [new] = standby  # restored from the checkpoint of the first two batches; gets the refused batch back
