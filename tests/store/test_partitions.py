@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -91,6 +93,28 @@ def test_the_key_row_names_the_stored_item(pg_store: Store) -> None:
     with pg_store.engine.connect() as conn:
         rows = conn.execute(sa.select(item_keys.c.item_id, item_keys.c.collected_at)).all()
     assert rows == [(item_id, JAN)]
+
+
+@pytest.mark.postgres
+def test_writers_racing_with_overlapping_batches_store_each_key_once(
+    postgres_url: str, pg_store: Store
+) -> None:
+    texts = [f"tin {k}" for k in range(2000)]
+    stores = [open_store(postgres_url) for _ in range(4)]
+    start = threading.Barrier(len(stores))
+
+    def write(k: int) -> int:
+        mine = [entry(t, when=FEB) for t in (texts[::-1] if k % 2 else texts)]  # half in opposite order
+        start.wait()
+        return sum(len(stores[k].add_items(mine[i : i + 1000])) for i in (0, 1000))
+
+    try:
+        with ThreadPoolExecutor(len(stores)) as pool:
+            stored = list(pool.map(write, range(len(stores))))
+    finally:
+        for store in stores:
+            store.close()
+    assert sum(stored) == 2000 and pg_store.stats()["items"] == 2000
 
 
 @pytest.mark.postgres
