@@ -11,7 +11,7 @@ from civicpulse.store import Store
 from civicpulse.store.browse import Filters, story_conditions, story_page
 from civicpulse.store.claims import Claim, ClaimMatch, ClaimTables
 from civicpulse.store.dashboard import DashboardReads
-from civicpulse.store.schema import enrichments, stories, story_buckets
+from civicpulse.store.schema import enrichments, item_daily_counts, stories, story_buckets
 from tests import factories
 
 NOON = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
@@ -72,6 +72,15 @@ def test_item_counts_by_source_count_each_source(store: Store) -> None:
         ]
     )
     assert store.item_counts_by_source() == {first.id: 2, second.id: 1}
+
+
+def test_item_counts_by_source_keep_the_months_retention_dropped(store: Store) -> None:
+    source = store.add_source(factories.source("https://a.vn/feed"))
+    store.add_items([factories.item("Một", source_id=source.id, url="https://a.vn/1")])
+    rollup = [{"day": datetime(2025, 1, d).date(), "source_id": source.id, "items": 5} for d in (1, 2)]
+    with store.engine.begin() as conn:
+        conn.execute(insert(item_daily_counts), rollup)
+    assert store.item_counts_by_source() == {source.id: 11}
 
 
 def test_rate_by_source_counts_collected_items_per_bucket(store: Store) -> None:

@@ -355,10 +355,17 @@ class Store:
             return [_item(r._mapping) for r in conn.execute(query)]
 
     def item_counts_by_source(self) -> dict[int, int]:
-        """Number of stored items per source id."""
+        """Number of items collected per source id, months dropped by retention included (their rollup)."""
         query = select(items.c.source_id, func.count()).group_by(items.c.source_id)
+        rolled = select(item_daily_counts.c.source_id, func.sum(item_daily_counts.c["items"])).group_by(
+            item_daily_counts.c.source_id
+        )
+        result: dict[int, int] = {}
         with self.engine.connect() as conn:
-            return {source_id: count for source_id, count in conn.execute(query) if source_id is not None}
+            for source_id, count in [*conn.execute(query), *conn.execute(rolled)]:
+                if source_id is not None:
+                    result[source_id] = result.get(source_id, 0) + int(count)
+        return result
 
 
 def open_store(url: str, *, upgrade: bool = False) -> Store:
