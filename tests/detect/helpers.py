@@ -19,7 +19,14 @@ def series(counts_per_hour: list[int], *, start: float = T0, kind: str = "social
     return s
 
 
-def item(n: int, t: float, story: int | None, text: str = "ngập sâu ở Thủ Đức", **enrichment: object) -> Item:
+def item(
+    n: int,
+    t: float,
+    story: int | None,
+    text: str = "ngập sâu ở Thủ Đức",
+    lang: str = "vi",
+    **enrichment: object,
+) -> Item:
     """Return a stored-looking item at epoch `t` in story `story`."""
     return Item(
         key=f"k{n}",
@@ -29,5 +36,5 @@ def item(n: int, t: float, story: int | None, text: str = "ngập sâu ở Thủ
         source_id=None,
         platform="test",
         published_at=datetime.fromtimestamp(t, UTC),
-        enrichment=Enrichment(lang="vi", story_id=story, **enrichment),  # type: ignore[arg-type]
+        enrichment=Enrichment(lang=lang, story_id=story, **enrichment),  # type: ignore[arg-type]
     )

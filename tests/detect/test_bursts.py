@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from civicpulse.detect.bursts import TermBursts
 from civicpulse.detect.chance import TermRates
 from civicpulse.detect.signals import HOUR, Observation
-from civicpulse.detect.stage import DetectStage
+from civicpulse.detect.stage import DetectOptions, DetectStage
 from civicpulse.eval.detect import Recorder, score_alerts
 from tests.detect.helpers import T0, item
 
@@ -48,20 +50,23 @@ def test_a_silent_gap_does_not_make_common_terms_rare() -> None:
     assert after > 0.9 * before > 0.5
 
 
+def _chatter(stage: DetectStage, recorder: Recorder, n: int = 2_400) -> float:
+    """Feed `n` items of background chatter, one every 6 s, one story each, to warm the rates; return
+    the time of the last one."""
+    for i in range(n):
+        it = item(i + 1, T0 + 6 * i, 10_000 + i, text=f"coffee morning traffic {i % 40}", lang="en")
+        stage.process(it)
+        recorder.process(it)
+    return T0 + 6 * (n - 1)
+
+
 def test_the_stage_raises_one_group_alert_scored_over_its_stories() -> None:
     alerts: list[tuple[tuple[str, str], float]] = []
     stage = DetectStage(None, on_alert=lambda _i, s, t, e: alerts.append((s, t)) if e == "new" else None)
     recorder = Recorder()
-    n = 0
-    for i in range(1_200):  # two hours of background chatter, one story each, to warm the rates
-        n += 1
-        it = item(n, T0 + 6 * i, 10_000 + i, text=f"coffee morning traffic {i % 40}")
-        stage.process(it)
-        recorder.process(it)
-    start = T0 + 7_300.0
+    start = _chatter(stage, recorder) + 100.0
     for i in range(8):  # a trickle over four young stories sharing a rare term
-        n += 1
-        it = item(n, start + 60 * i, 1 + i % 4, text=f"sinkhole swallowed a car on street {i}")
+        it = item(5_000 + i, start + 60 * i, 1 + i % 4, text=f"sinkhole swallowed a car on street {i}")
         it.extra["gold"] = {"event": "e"}
         stage.process(it)
         recorder.process(it)
@@ -70,3 +75,34 @@ def test_the_stage_raises_one_group_alert_scored_over_its_stories() -> None:
     assert len(stage.alert_members[groups[0]]) >= 2
     scored = score_alerts(groups, recorder, stage.alert_members)
     assert scored["true_alerts"] == 1 and scored["events_detected"] == 1
+
+
+# One word in six surface forms: no form reaches the burst floor of 5, their stem and hashtag parts do.
+VARIANTS = [
+    "flood warning for the valley",
+    "flooding on main street now",
+    "floods reached the bridge",
+    "water everywhere #yycflood",
+    "our basement flooded again",
+    "evacuation ordered #abflood",
+    "more flooding downtown",
+    "roads closed by floods",
+]
+
+
+def _variants_alerts(options: DetectOptions) -> list[tuple[tuple[str, str], float]]:
+    alerts: list[tuple[tuple[str, str], float]] = []
+    stage = DetectStage(
+        None, options=options, on_alert=lambda _i, s, t, e: alerts.append((s, t)) if e == "new" else None
+    )
+    start = _chatter(stage, Recorder()) + 100.0
+    for i, text in enumerate(VARIANTS):
+        stage.process(item(5_000 + i, start + 120 * i, 1 + i % 4, text=text, lang="en"))
+    return alerts
+
+
+def test_variants_of_one_word_burst_together_under_their_stem() -> None:
+    assert max(Counter(w for t in VARIANTS for w in t.split()).values()) < TermBursts().min_items
+    pooled = _variants_alerts(DetectOptions())
+    assert [s for s, _ in pooled] == [("group", "flood")]
+    assert not _variants_alerts(DetectOptions(term_keys=False)), "surface forms alone stay under the floor"

@@ -88,6 +88,7 @@ def test_a_restart_resumes_with_the_same_state(store: Store) -> None:
         k: s.to_state() for k, s in stage.series.items()
     }
     assert again.rates.to_state() == stage.rates.to_state()
+    assert again.key_rates.to_state() == stage.key_rates.to_state() and stage.key_rates.total > 0
     assert set(again.book.episodes) == set(stage.book.episodes)
     # The open episode survives the restart: more of the same burst adds no alert.
     feed(again, 200, burst(T0 + 60 * 1800 + 900, 5))

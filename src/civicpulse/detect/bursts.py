@@ -9,7 +9,9 @@ term's chance count (its faded document share, `TermRates`, times the stream's i
 same overdispersed negative-binomial tail as the count model (EMM / TwitterMonitor style burst detection,
 with a proper tail probability instead of a ratio). A burst needs `min_items` items from at least
 `min_stories` stories: one story alone is the story detectors' business. The alert's subject is the
-*group*: the young stories holding the bursting term, whose mass is the sum of theirs.
+*group*: the young stories holding the bursting term, whose mass is the sum of theirs. A "term" here is an
+observation's burst key when it has them (`detect.termkeys`: "floods", "flooding" and "#yycflood" all count
+for "flood"), else its surface term.
 """
 
 from __future__ import annotations
@@ -43,11 +45,11 @@ class TermBursts:
     def __init__(
         self,
         *,
-        window_s: float = HOUR,
+        window_s: float = 1.5 * HOUR,
         max_age_s: float = 6 * HOUR,
         min_items: int = 5,
         min_stories: int = 2,
-        alpha: float = 1e-6,
+        alpha: float = 1e-8,
         dispersion: float = 4.0,
         min_docs: float = 500.0,
         max_terms: int = 50_000,
@@ -78,7 +80,7 @@ class TermBursts:
             return []
         now, cutoff = obs.time, obs.time - self.window_s
         bursts = []
-        for term in obs.terms:
+        for term in obs.keys or obs.terms:
             if len(term) > MAX_TERM_CHARS:
                 continue  # not a word (a pasted link, a run of tags); and alerts' subject ids are bounded
             queue = self.recent.get(term)

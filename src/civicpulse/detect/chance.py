@@ -71,6 +71,11 @@ class TermRates:
         if len(counts) > self.max_terms * 5 // 4:
             self._prune(clock)
 
+    def seen(self, term: str) -> float:
+        """Return the faded number of documents that held `term` (0 for a term never seen)."""
+        entry = self.counts.get(term)
+        return 0.0 if entry is None else self._faded(entry, self.clock)
+
     def share(self, term: str, now: float, *, own: float = 0.0, docs: float = 0.0) -> float:
         """Return the smoothed share of documents holding `term`, leaving out `own` of its documents (the
         subject's own) and `docs` documents in all (the window being judged, when it is left out whole)."""

@@ -43,6 +43,8 @@ class Observation:
     platform: str = ""
     author: str = ""
     terms: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    """Term bursts' keys (stems, hashtag parts: `detect.termkeys`); empty means the terms themselves."""
     units: tuple[str, ...] = ()
     topics: tuple[int, ...] = ()
     label: str = ""

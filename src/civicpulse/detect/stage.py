@@ -20,6 +20,7 @@ from civicpulse.detect.findings import Context, Finding
 from civicpulse.detect.lifecycle import multiplier
 from civicpulse.detect.score import WEIGHTS, HotspotScorer, Verdict
 from civicpulse.detect.signals import HOUR, ITEMS, Observation, Series, Subject
+from civicpulse.detect.termkeys import TermKeys, hashtags
 from civicpulse.models import Item, ItemKind
 from civicpulse.store import Store
 from civicpulse.store.detection import DetectionTables
@@ -28,6 +29,7 @@ from civicpulse.understand.tokens import terms
 
 STREAM: Subject = ("stream", "all")
 TERMS_CHECKPOINT = "detect:terms"
+KEYS_CHECKPOINT = "detect:keys"
 HARMFUL = {"toxicity": {"offensive", "hate"}, "scam": {"scam"}}
 
 
@@ -45,6 +47,8 @@ class DetectOptions:
     """How often (wall clock) the term rates are checkpointed; they change slowly."""
     groups: bool = True
     """Alert on groups of young stories sharing a bursting term (`detect.bursts`)."""
+    term_keys: bool = True
+    """Count term bursts under stems and hashtags' known parts (`detect.termkeys`), not surface forms."""
 
 
 class AlertSink(Protocol):
@@ -77,6 +81,9 @@ class DetectStage:
         self.on_alert = on_alert
         self.book = AlertBook()
         self.rates = TermRates()
+        self.keys = TermKeys() if self.options.term_keys else None
+        self.key_rates = TermRates() if self.keys is not None else self.rates
+        """Rates of the burst keys (the story chance counts read `rates`, by surface term)."""
         self.bursts = TermBursts()
         self.groups: dict[Subject, dict[str, None]] = {}
         """The stories of each open group episode (ordered: first joined first)."""
@@ -97,7 +104,7 @@ class DetectStage:
     def process(self, item: Item) -> Item:
         """Count the item in its subjects' signals and raise or escalate alerts; returns it unchanged."""
         self.reload()
-        obs = observation(item, self.options.max_terms)
+        obs = observation(item, self.options.max_terms, self.keys, self.key_rates.seen)
         now = self.clock = max(self.clock, obs.time)
         self._count(STREAM, obs, "stream")
         enrichment = item.enrichment
@@ -125,11 +132,13 @@ class DetectStage:
             story = self.series[("story", str(enrichment.story_id))]
             stream = self.series[STREAM].window(now, self.bursts.window_s, ITEMS)
             for burst in self.bursts.update(
-                obs, str(enrichment.story_id), now - story.first_seen, self.rates, stream
+                obs, str(enrichment.story_id), now - story.first_seen, self.key_rates, stream
             ):
                 self._group(burst, now)
         if obs.distinct:
             self.rates.update(obs.terms, now)
+            if self.key_rates is not self.rates:
+                self.key_rates.update(obs.keys, now)
         return item
 
     def close(self) -> None:
@@ -262,6 +271,8 @@ class DetectStage:
         self._terms_saved_at = time.monotonic()
         if self.tables is not None:
             self.tables.store.save_checkpoint(TERMS_CHECKPOINT, self.rates.to_state())
+            if self.key_rates is not self.rates:
+                self.tables.store.save_checkpoint(KEYS_CHECKPOINT, self.key_rates.to_state())
 
     def restore(self) -> None:
         """Resume signals, open episodes and term rates from the store (a fresh store leaves them empty)."""
@@ -276,16 +287,25 @@ class DetectStage:
         rates = self.tables.store.checkpoint(TERMS_CHECKPOINT)
         if rates is not None:
             self.rates.load_state(rates)
+        keys = self.tables.store.checkpoint(KEYS_CHECKPOINT) if self.key_rates is not self.rates else None
+        if keys is not None:
+            self.key_rates.load_state(keys)
 
 
-def observation(item: Item, max_terms: int) -> Observation:
-    """Map an item to what detection reads: time, new content or copy, labels, spread, terms, places."""
+def observation(
+    item: Item, max_terms: int, keys: TermKeys | None = None, seen: Callable[[str], float] | None = None
+) -> Observation:
+    """Map an item to what detection reads: time, new content or copy, labels, spread, terms, places.
+
+    With `keys`, also the burst keys of its terms (`seen`: how many documents held a key, for hashtags).
+    """
     enrichment = item.enrichment
     labels = enrichment.labels
     when = item.published_at or item.collected_at
     text = enrichment.analysis_text or f"{item.title}\n{item.text}"
     lang = enrichment.lang or item.lang
     harm = any(_label(labels, task) in names for task, names in HARMFUL.items())
+    words = tuple(dict.fromkeys(terms(text, lang)))[:max_terms]
     return Observation(
         time=when.timestamp() if when is not None else 0.0,
         item_id=str(item.id) if item.id is not None else item.key,
@@ -298,7 +318,8 @@ def observation(item: Item, max_terms: int) -> Observation:
         source_kind="feed" if item.kind == ItemKind.ARTICLE else "social",
         platform=item.platform,
         author=item.author,
-        terms=tuple(dict.fromkeys(terms(text, lang)))[:max_terms],
+        terms=words,
+        keys=() if keys is None else keys.keys(words, lang, hashtags(item.text), seen),
         units=enrichment.units,
         topics=enrichment.topic_ids,
         label=(item.title or item.text)[:160],
