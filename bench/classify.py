@@ -4,7 +4,9 @@ Short posts: ViHOS dev and test comments (MIT). The baseline is what any classif
 scikit-learn TfidfVectorizer (word 1-2 grams) + LogisticRegression fitted on ViHOS train, one model,
 `predict_proba` in the same batches. civicpulse runs sentiment, toxicity, concern and scam signals (with
 evidence) through one ClassifierSet. Both are timed in this run; compare the ratio, not the absolute.
-Run: .venv/bin/python bench/classify.py [--batch 512] [--repeat 3] [--processes 2]
+With --hybrid, the set is timed again with sentiment replaced by a hybrid model (n-grams plus the e5
+embedding, `civicpulse train --features hybrid`), fitted on 2,000 ViHOS train comments as a stand-in.
+Run: .venv/bin/python bench/classify.py [--batch 512] [--repeat 3] [--processes 2] [--hybrid]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from civicpulse.understand.classify.batch import ClassifierSet
 from civicpulse.understand.classify.defaults import load_defaults
+from civicpulse.understand.classify.hybrid import HybridTextClassifier
 
 TOXICITY = Path(__file__).resolve().parents[2] / "shared" / "data" / "toxicity"
 
@@ -73,6 +76,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=512)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument(
+        "--hybrid", action="store_true", help="Also time a set with a hybrid sentiment model."
+    )
     args = parser.parse_args()
     train_texts, train_labels = read("vihos_train.jsonl")
     posts = read("vihos_dev.jsonl")[0] + read("vihos_test.jsonl")[0]
@@ -94,6 +100,14 @@ def main() -> None:
         result[f"civicpulse_all_four_{args.processes}_processes_posts_per_s"] = round(
             parallel_rate(posts * 2, args.processes)
         )
+    if args.hybrid:
+        hybrid = HybridTextClassifier("sentiment")
+        hybrid.learn_many(train_texts[:2000], train_labels[:2000])
+        mixed = ClassifierSet([hybrid, *load_defaults()[1:]])
+        mixed.predict_many(posts[:50])
+        speed = rate(posts, args.batch, args.repeat, mixed.predict_many)
+        result["hybrid_sentiment_plus_three_posts_per_s"] = round(speed)
+        result["hybrid_ratio_to_all_four"] = round(speed / ours, 3)
     print(json.dumps(result, ensure_ascii=False))
 
 
