@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from civicpulse.detect.bursts import TermBursts
+from civicpulse.detect.bursts import Burst, TermBursts
 from civicpulse.detect.chance import TermRates
 from civicpulse.detect.signals import HOUR, Observation
 from civicpulse.detect.stage import DetectOptions, DetectStage
@@ -106,3 +106,18 @@ def test_variants_of_one_word_burst_together_under_their_stem() -> None:
     pooled = _variants_alerts(DetectOptions())
     assert [s for s, _ in pooled] == [("group", "flood")]
     assert not _variants_alerts(DetectOptions(term_keys=False)), "surface forms alone stay under the floor"
+
+
+def test_a_burst_extends_an_open_group_only_when_most_of_its_stories_are_the_group_s() -> None:
+    alerts: list[tuple[str, str]] = []
+    stage = DetectStage(None, on_alert=lambda _i, s, _t, e: alerts.append(s) if e == "new" else None)
+
+    def burst(term: str, stories: tuple[str, ...], t: float) -> None:
+        obs = tuple(Observation(time=t + i, item_id=f"{term}{i}", terms=(term,)) for i in range(6))
+        stage._group(Burst(term, 6, 0.01, 1e-12, stories, obs), t + 6)
+
+    burst("sinkhole", ("1", "2"), T0)
+    burst("street", ("2", "3"), T0 + 60)  # half the group's: another hotspot, its own alert
+    burst("collapse", ("1", "2", "4"), T0 + 120)  # two of three are the first group's: the same hotspot
+    assert alerts == [("group", "sinkhole"), ("group", "street")]
+    assert list(stage.groups[("group", "sinkhole")]) == ["1", "2", "4"]

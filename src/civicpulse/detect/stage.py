@@ -184,7 +184,7 @@ class DetectStage:
         if subject not in self.book.episodes:
             # The same hotspot seen through another of its terms: extend the open group holding most of it.
             for other, stories in self.groups.items():
-                if other in self.book.episodes and 2 * sum(s in stories for s in burst.stories) >= len(
+                if other in self.book.episodes and 2 * sum(s in stories for s in burst.stories) > len(
                     burst.stories
                 ):
                     subject = other
