@@ -1,5 +1,6 @@
 """Language identification: fastText lid.176 restricted to the platform's languages, plus a Vietnamese
-syllable check for diacritic-free text, which every detector misreads (docs/decisions/0011-language-id.md).
+syllable check for diacritic-free text, which every detector misreads, and any other of its 176 languages
+when fastText is confident of it (docs/decisions/0011-language-id.md).
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ class LanguageOptions:
     """How the identifier decides."""
 
     languages: Sequence[str] = PLATFORM_LANGUAGES
-    """Only these languages can be returned; the most likely of them wins."""
+    """The platform's languages: the most likely of them wins, unless fastText is confident of another."""
+    other_threshold: float | None = 0.7
+    """Return a language outside `languages` when fastText gives it at least this probability (of all 176
+    languages) and the text is not Vietnamese; None returns only `languages`."""
+    other_min_words: int = 3
+    """... and the text has at least this many words (one or two words are too few to be sure)."""
     fallback: bool = True
     """Check diacritic-free text for Vietnamese syllables when fastText is not sure."""
     max_chars: int = 1000
@@ -53,7 +59,7 @@ class LanguageIdentifier:
     def __init__(self, options: LanguageOptions | None = None, model_path: Path | None = None) -> None:
         self.options = options or LanguageOptions()
         self._model = _load_model(str(model_path or _packaged("lid.176.ftz")))
-        self._labels = {f"__label__{lang}": lang for lang in self.options.languages}
+        self._allowed = frozenset(self.options.languages)
         self._syllables = vietnamese_syllables()
 
     def identify(self, text: str) -> tuple[str, float]:
@@ -62,24 +68,44 @@ class LanguageIdentifier:
         tokens = _LETTERS.findall(text)
         if not tokens:
             return UNDETERMINED, 0.0
-        lang, prob = self.fasttext(text)
-        if lang == "vi" or not self.options.fallback or "vi" not in self.options.languages:
+        pairs = self.distribution(text)
+        lang, prob = self._restricted(pairs)
+        other = self._other(pairs, len(tokens))
+        if lang == "vi" and other is None:
             return lang, prob
-        letters = sum(_VIETNAMESE_LETTER.search(t) is not None for t in tokens) / len(tokens)
-        if letters >= self.options.letter_share:
-            return "vi", max(letters, prob)
-        share, distinct = self.syllable_share(tokens)
-        if share >= self.options.syllable_share and distinct >= self.options.distinct_share:
-            return "vi", share
-        return lang, prob
+        if self.options.fallback and "vi" in self.options.languages:
+            letters = sum(_VIETNAMESE_LETTER.search(t) is not None for t in tokens) / len(tokens)
+            if letters >= self.options.letter_share:
+                return "vi", max(letters, prob)
+            share, distinct = self.syllable_share(tokens)
+            if share >= self.options.syllable_share and distinct >= self.options.distinct_share:
+                return "vi", share
+        # Confident of a language outside the platform's, and the text is not Vietnamese by its letters or
+        # syllables: Arabic or Russian would otherwise be called whichever of the twelve is least unlikely.
+        return other or (lang, prob)
 
     def fasttext(self, text: str) -> tuple[str, float]:
         """Return fastText's most likely allowed language and its probability renormalised over them."""
+        return self._restricted(self.distribution(text))
+
+    def distribution(self, text: str) -> list[tuple[str, float]]:
+        """Return fastText's (language, probability) over all its 176 languages, most likely first."""
         # The model's own `predict` (what `FastText.predict` wraps, minus its newline check and re-zipping):
         # (probability, label) pairs, most likely first; one line, so it ends in the newline fastText expects.
         pairs = self._model.f.predict(" ".join(text.lower().split()) + "\n", -1, 0.0, "strict")
-        known = self._labels
-        allowed = [(known[label], float(p)) for p, label in pairs if label in known]
+        return [(label.removeprefix("__label__"), float(p)) for p, label in pairs]
+
+    def _other(self, pairs: Sequence[tuple[str, float]], words: int) -> tuple[str, float] | None:
+        """Return fastText's top language if it is not an allowed one and confident enough, else None."""
+        threshold = self.options.other_threshold
+        if threshold is None or not pairs or words < self.options.other_min_words:
+            return None
+        top, p = pairs[0]
+        return (top, p) if top not in self._allowed and p >= threshold else None
+
+    def _restricted(self, pairs: Sequence[tuple[str, float]]) -> tuple[str, float]:
+        """Return the most likely allowed language of `pairs` and its probability renormalised over them."""
+        allowed = [(lang, p) for lang, p in pairs if lang in self._allowed]
         if not allowed:
             return UNDETERMINED, 0.0
         total = sum(p for _, p in allowed)
