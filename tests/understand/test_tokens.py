@@ -35,3 +35,9 @@ def test_english_terms_drop_stop_words_and_lower_case() -> None:
 
 def test_urls_mentions_and_hashtags_are_not_terms() -> None:
     assert words("xem https://vnexpress.net/a-b @ubnd #ngapluc") == ["xem"]
+
+
+def test_vowel_signs_stay_inside_words() -> None:
+    # Devanagari and Arabic vowel signs are combining marks; Python's \w leaves them out of words.
+    assert terms("मुंबई में भारी बारिश", "hi") == ["मुंबई", "में", "भारी", "बारिश"]
+    assert terms("فَيَضَانٌ في جدة", "ar") == ["فَيَضَانٌ", "في", "جدة"]

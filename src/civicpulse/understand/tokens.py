@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from functools import cache
 
 from civicpulse.understand import stopwords
 from civicpulse.understand.text import fold
@@ -13,6 +14,8 @@ from civicpulse.understand.text import fold
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+\.\w+")
 _VI_LANGS = frozenset({"vi", ""})
+_UNSPACED = frozenset({"th", "lo", "km", "my"})
+"""Written without spaces between words: split at their vowel signs, as before, until they are segmented."""
 LEAD_WORDS = 200
 """Words of an article's title and lead that its terms come from (KTLAB B-cubed .943 against .942 whole)."""
 
@@ -54,8 +57,20 @@ def terms_surface(text: str, lang: str, *, surface: bool = False) -> tuple[list[
     tokens = _WORD.findall(text)
     if lang in _VI_LANGS:
         return _vietnamese_terms(tokens, _WORD.findall(fold(text)), surface)
+    if lang not in _UNSPACED and not text.isascii():
+        # Devanagari or Arabic vowel signs are combining marks, not letters: keep them inside words.
+        tokens = _marked_word().findall(text)
     english = stopwords.ENGLISH
     return [t for t in tokens if t not in english and (len(t) > 1 or t.isdigit())], {}
+
+
+@cache
+def _marked_word() -> re.Pattern[str]:
+    """Return a pattern for words whose letters may carry combining marks (`मुंबई`, not `बई`)."""
+    # Vowel signs and diacritics (Mn, Mc); not enclosing marks or emoji variation selectors (`1️⃣`).
+    kept = (chr(c) for c in range(0x300, 0xFE00) if unicodedata.category(chr(c)) in {"Mn", "Mc"})
+    marks = "".join(kept)
+    return re.compile(f"[^\\W_](?:[^\\W_]|[{re.escape(marks)}])*")
 
 
 def _vietnamese_terms(
