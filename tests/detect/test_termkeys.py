@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from civicpulse.detect.termkeys import TermKeys, hashtags
+import pytest
+import Stemmer
+
+from civicpulse.detect.termkeys import SNOWBALL, TermKeys, hashtags
+from civicpulse.understand.language import LanguageIdentifier
+from civicpulse.understand.tokens import terms
 
 SEEN = {"flood": 40.0, "boston": 30.0, "hurrican": 20.0, "sandi": 15.0, "torna": 1.0, "tornado": 12.0}
 
@@ -61,3 +66,45 @@ def test_switches_and_hashtags() -> None:
     assert TermKeys(split=False).keys(["yycflood"], "en", {"yycflood"}, seen) == ("yycflood",)
     assert hashtags("Water rising #YYCflood #abFlood, stay safe #") == {"yycflood", "abflood"}
     assert hashtags("no tags here") == frozenset()
+
+
+@pytest.fixture(scope="module")
+def identifier() -> LanguageIdentifier:
+    return LanguageIdentifier()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "lang", "word"),
+    [
+        (
+            "Inundaciones en Valencia, el agua entra en las casas",
+            "Valencia inundada: cortan la autovía",
+            "es",
+            "inund",
+        ),
+        (
+            "Überschwemmungen in Dresden, die Keller laufen voll",
+            "Die Überschwemmung erreicht die Altstadt",
+            "de",
+            "uberschwemm",
+        ),
+        ("Наводнение в Краснодаре, вода в домах", "Наводнения отрезали станицу от города", "ru", "наводнен"),
+    ],
+)
+def test_crisis_posts_in_other_languages_pool_under_their_own_stems_after_language_id(
+    identifier: LanguageIdentifier, first: str, second: str, lang: str, word: str
+) -> None:
+    """The identifier names the language, so its Snowball stemmer pools the word's variants under one key."""
+    keys = TermKeys()
+    found = []
+    for text in (first, second):
+        detected, _ = identifier.identify(text)
+        assert detected == lang
+        found.append(set(keys.keys(terms(text, detected), detected)))
+    assert word in found[0] & found[1]
+    stemmer = Stemmer.Stemmer(SNOWBALL[lang])
+    assert found[0] == set(stemmer.stemWords(terms(first, lang)))
+
+
+def test_every_mapped_stemmer_exists() -> None:
+    assert set(SNOWBALL.values()) <= set(Stemmer.algorithms())

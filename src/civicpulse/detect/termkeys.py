@@ -18,15 +18,17 @@ from collections.abc import Callable, Collection, Iterable
 
 import Stemmer
 
-# ISO 639-1 codes the language identifier gives, and the Snowball stemmer of each.
+# Codes the language identifier gives (ISO 639-1, some 639-3), and the Snowball stemmer of each.
 SNOWBALL = {
     "ar": "arabic",
+    "arz": "arabic",  # lid.176's Egyptian Arabic
     "ca": "catalan",
     "cs": "czech",
     "da": "danish",
     "de": "german",
     "el": "greek",
     "en": "english",
+    "eo": "esperanto",
     "es": "spanish",
     "et": "estonian",
     "eu": "basque",
