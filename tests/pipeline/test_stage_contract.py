@@ -2,7 +2,8 @@
 
 Each stage of every worker group gets the same checks, on items that went through the stages before it:
 - it returns the same item (same id and key), enriched, or ends it with a named outcome (Skip, Quarantine);
-- odd input (empty-ish, emoji only, mixed scripts, very long, control characters) never raises anything else;
+- odd input (empty-ish, emoji only, mixed scripts, very long, control characters, languages outside the
+  platform's twelve) never raises anything else;
 - processing the same item a second time (a redelivery) gives the same result and stores nothing twice.
 """
 
@@ -26,6 +27,9 @@ TEXTS = [
     "Chuyển khoản 2 triệu để nhận việc làm online, gửi mã OTP cho cán bộ qua số 0901234567",
     "😡😡😡 !!! ???",
     "k dc j ca, tp hcm ngap qua ae oi",
+    "Inundaciones en Valencia: el agua entra en las casas del barrio",  # languages outside the platform's 12
+    "Hochwasser in Dresden: die Elbe steigt weiter, Keller werden geräumt",
+    "मुंबई में भारी बारिश से कई इलाकों में पानी भर गया है",
     "Kẹt xe " * 5_000,
     "دا\u200b\u202etest\u0007 ảnh hưởng 中文 混合",
 ]
