@@ -37,6 +37,20 @@ def test_understand_stage_enriches_and_stores_once_per_batch(store: Store) -> No
     assert results[1].enrichment == stored[copy.id]
 
 
+def test_other_languages_are_identified_and_keep_their_words(store: Store) -> None:
+    dutch, spanish = _stored(
+        store,
+        "Wij hebben hem gisteren nog gezien, de dijk bij Roermond houdt het niet",
+        "Inundaciones en Valencia, el agua entra en las casas, ko hay luz",
+    )
+    stage = UnderstandStage(store)
+    out = [stage.process(item).enrichment for item in (dutch, spanish)]
+    assert [e.lang for e in out] == ["nl", "es"]
+    # Vietnamese abbreviations are not expanded in them: `hem` stays, it is not `hẻm`.
+    assert "hebben hem gisteren" in out[0].analysis_text
+    assert out[1].analysis_text.endswith("ko hay luz")
+
+
 def test_a_restarted_stage_links_copies_of_items_seen_before(store: Store) -> None:
     original, copy = _stored(store, ARTICLE, ARTICLE + " Cập nhật.")
     first = UnderstandStage(store)

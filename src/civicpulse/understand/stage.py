@@ -41,6 +41,7 @@ class UnderstandStage:
         self.options = options or UnderstandOptions()
         self.tables = EnrichmentTables(store)
         self.identifier = LanguageIdentifier(self.options.language)
+        self._platform = frozenset(self.options.language.languages)
         self.dedup = Deduplicator(self.options.dedup)
         self._pending: list[tuple[int, Enrichment]] = []
         self._rebuilt = False
@@ -50,9 +51,10 @@ class UnderstandStage:
         if not self._rebuilt:
             self.rebuild()
         text = f"{item.title}\n{item.text}" if item.title and item.title not in item.text else item.text
-        analysis = analyse(text, normalised=True)
         # The first thousand characters tell the language as well as the whole article, at a fraction.
         lang, score = self.identifier.identify(text[:LANGUAGE_CHARS])
+        # Vietnamese abbreviations (`ko`, `hem`, `kg`) are left alone in languages outside the platform's.
+        analysis = analyse(text, normalised=True, expand=not lang or lang in self._platform)
         dup_of = None
         if item.id is not None:
             dup_of = self.dedup.check(item.id, analysis.text, item.published_at or item.collected_at)

@@ -109,10 +109,11 @@ class Analysis:
     features: dict[str, list[str]] = field(default_factory=dict)
 
 
-def analyse(text: str, *, normalised: bool = False) -> Analysis:
+def analyse(text: str, *, normalised: bool = False, expand: bool = True) -> Analysis:
     """Return the analysis text of `text` (NFC, tone convention, abbreviations expanded) and its features.
 
-    Pass `normalised=True` for text that already went through `normalise` (an `Item.text`).
+    Pass `normalised=True` for text that already went through `normalise` (an `Item.text`), and
+    `expand=False` for text in a language whose words the abbreviations would mangle (Dutch `hem`).
     """
     if not normalised:
         text = normalise(text)
@@ -127,7 +128,8 @@ def analyse(text: str, *, normalised: bool = False) -> Analysis:
     if text and max(text) >= _EMOJI_START:
         text = EMOJI.sub(" ", text)
     text = _emoticons(text, " ")
-    text = expand_abbreviations(standard_tones(text))
+    if expand:
+        text = expand_abbreviations(standard_tones(text))
     return Analysis(_SPACES.sub(" ", text).strip(), features)
 
 
