@@ -19,6 +19,7 @@ from civicpulse.understand.vietnamese import ABBREVIATIONS
 # Vietnam's own language, English, and the languages of its neighbours and largest visitor groups.
 PLATFORM_LANGUAGES: tuple[str, ...] = ("vi", "en", "zh", "th", "km", "lo", "id", "ms", "tl", "ko", "ja", "fr")
 UNDETERMINED = ""
+_LABEL = "__label__"
 
 # A folded Vietnamese syllable: optional onset, one to three vowels, optional coda.
 SYLLABLE = re.compile(
@@ -59,7 +60,7 @@ class LanguageIdentifier:
     def __init__(self, options: LanguageOptions | None = None, model_path: Path | None = None) -> None:
         self.options = options or LanguageOptions()
         self._model = _load_model(str(model_path or _packaged("lid.176.ftz")))
-        self._allowed = frozenset(self.options.languages)
+        self._labels = {f"{_LABEL}{lang}": lang for lang in self.options.languages}
         self._syllables = vietnamese_syllables()
 
     def identify(self, text: str) -> tuple[str, float]:
@@ -68,7 +69,7 @@ class LanguageIdentifier:
         tokens = _LETTERS.findall(text)
         if not tokens:
             return UNDETERMINED, 0.0
-        pairs = self.distribution(text)
+        pairs = self._predict(text)
         lang, prob = self._restricted(pairs)
         other = self._other(pairs, len(tokens))
         if lang == "vi" and other is None:
@@ -86,26 +87,34 @@ class LanguageIdentifier:
 
     def fasttext(self, text: str) -> tuple[str, float]:
         """Return fastText's most likely allowed language and its probability renormalised over them."""
-        return self._restricted(self.distribution(text))
+        return self._restricted(self._predict(text))
 
     def distribution(self, text: str) -> list[tuple[str, float]]:
         """Return fastText's (language, probability) over all its 176 languages, most likely first."""
+        return [(label.removeprefix(_LABEL), float(p)) for p, label in self._predict(text)]
+
+    def _predict(self, text: str) -> list[tuple[float, str]]:
         # The model's own `predict` (what `FastText.predict` wraps, minus its newline check and re-zipping):
         # (probability, label) pairs, most likely first; one line, so it ends in the newline fastText expects.
-        pairs = self._model.f.predict(" ".join(text.lower().split()) + "\n", -1, 0.0, "strict")
-        return [(label.removeprefix("__label__"), float(p)) for p, label in pairs]
+        pairs: list[tuple[float, str]] = self._model.f.predict(
+            " ".join(text.lower().split()) + "\n", -1, 0.0, "strict"
+        )
+        return pairs
 
-    def _other(self, pairs: Sequence[tuple[str, float]], words: int) -> tuple[str, float] | None:
+    def _other(self, pairs: Sequence[tuple[float, str]], words: int) -> tuple[str, float] | None:
         """Return fastText's top language if it is not an allowed one and confident enough, else None."""
         threshold = self.options.other_threshold
         if threshold is None or not pairs or words < self.options.other_min_words:
             return None
-        top, p = pairs[0]
-        return (top, p) if top not in self._allowed and p >= threshold else None
+        p, label = pairs[0]
+        return (
+            (label.removeprefix(_LABEL), float(p)) if label not in self._labels and p >= threshold else None
+        )
 
-    def _restricted(self, pairs: Sequence[tuple[str, float]]) -> tuple[str, float]:
+    def _restricted(self, pairs: Sequence[tuple[float, str]]) -> tuple[str, float]:
         """Return the most likely allowed language of `pairs` and its probability renormalised over them."""
-        allowed = [(lang, p) for lang, p in pairs if lang in self._allowed]
+        known = self._labels
+        allowed = [(known[label], float(p)) for p, label in pairs if label in known]
         if not allowed:
             return UNDETERMINED, 0.0
         total = sum(p for _, p in allowed)
