@@ -234,7 +234,7 @@ def main() -> None:
         "## Tuning the other-language rule",
         "",
         f"On {len(tuning)} tuning texts, none of them in the evaluations above: the written",
-        "`tests/fixtures/language/tuning.jsonl` (8 sentences in each of the ten languages, 16 texts of 1-2",
+        "`tests/fixtures/language/tuning.jsonl` (8 sentences in each of the ten languages, 31 texts of 1-3",
         f"words), {TUNING_PER_SOURCE} ViHOS dev comments (and the same folded), and {TUNING_PER_SOURCE} each",
         "of BANKING77 test queries, XED English lines, CrisisLex T6 and Davidson tweets (not the evaluated",
         "ones). *Lost* / *gained*: texts in a platform language (vi, en, fr..., short ones too) right with",

@@ -69,6 +69,15 @@ def test_too_few_words_keep_the_platform_answer(identifier: LanguageIdentifier) 
     assert identifier.identify("Lluvias fuertes hoy")[0] == "es"
 
 
+def test_a_word_in_a_script_no_platform_language_writes_gets_fastTexts_answer(
+    identifier: LanguageIdentifier,
+) -> None:
+    # Restricted to the twelve, "Спасибо" is Chinese and "धन्यवाद" English: any of the 176 is better.
+    assert identifier.identify("Спасибо")[0] == "ru"
+    assert identifier.identify("धन्यवाद")[0] == "hi"
+    assert LanguageIdentifier(LanguageOptions(other_threshold=None)).identify("Спасибо")[0] != "ru"
+
+
 def test_check_set_floor(identifier: LanguageIdentifier) -> None:
     """Quality gate on the written check set (scripts/evaluate_language.py reports it in full)."""
     rows = [json.loads(line) for line in CHECK_SET.read_text(encoding="utf-8").splitlines()]

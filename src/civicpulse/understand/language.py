@@ -29,6 +29,11 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # Letters only Vietnamese writes: ơ, ư and the precomposed vowels with tone marks in U+1EA0-U+1EF9.
 _VIETNAMESE_LETTER = re.compile(r"[ơưƠƯ\u1ea0-\u1ef9]")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
+# Letters of the scripts the platform's languages write: Latin, Thai, Lao, Khmer, Hangul, kana and Han.
+_PLATFORM_SCRIPT = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0e00-\u0eff\u1780-\u17ff\u1100-\u11ff"
+    r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,9 @@ class LanguageOptions:
     """Return a language outside `languages` when fastText gives it at least this probability (of all 176
     languages) and the text is not Vietnamese; None returns only `languages`."""
     other_min_words: int = 3
-    """... and the text has at least this many words (one or two words are too few to be sure)."""
+    """... and the text has at least this many words (one or two words are too few to be sure). A text
+    with no letter of the platform's scripts (Cyrillic, Arabic, Devanagari...) gets fastText's most likely
+    language whatever its probability and length."""
     fallback: bool = True
     """Check diacritic-free text for Vietnamese syllables when fastText is not sure."""
     max_chars: int = 1000
@@ -71,7 +78,8 @@ class LanguageIdentifier:
             return UNDETERMINED, 0.0
         pairs = self._predict(text)
         lang, prob = self._restricted(pairs)
-        other = self._other(pairs, len(tokens))
+        foreign = not any(_PLATFORM_SCRIPT.search(t) for t in tokens)
+        other = self._other(pairs, len(tokens), foreign=foreign)
         if lang == "vi" and other is None:
             return lang, prob
         if self.options.fallback and "vi" in self.options.languages:
@@ -101,10 +109,17 @@ class LanguageIdentifier:
         )
         return pairs
 
-    def _other(self, pairs: Sequence[tuple[float, str]], words: int) -> tuple[str, float] | None:
-        """Return fastText's top language if it is not an allowed one and confident enough, else None."""
+    def _other(
+        self, pairs: Sequence[tuple[float, str]], words: int, *, foreign: bool = False
+    ) -> tuple[str, float] | None:
+        """Return fastText's top language if it is not an allowed one and confident enough (any, for a
+        text in a script none of the allowed languages writes), else None."""
         threshold = self.options.other_threshold
-        if threshold is None or not pairs or words < self.options.other_min_words:
+        if threshold is None or not pairs:
+            return None
+        if foreign:
+            threshold = 0.0
+        elif words < self.options.other_min_words:
             return None
         p, label = pairs[0]
         return (
