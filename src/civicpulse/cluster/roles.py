@@ -67,7 +67,10 @@ def same_partition(item: Item, options: BusOptions, partition: int | None) -> tu
 
 ROLES = {
     "understand": Role("understand", COLLECTED, UNDERSTOOD, False, False, _understand, by_language),
-    "stories": Role("stories", UNDERSTOOD, STORY_UPDATES, True, True, _stories, same_partition),
+    # Several understand workers finish batches out of order; stories (then detection) see them in id order.
+    "stories": Role(
+        "stories", UNDERSTOOD, STORY_UPDATES, True, True, _stories, same_partition, (COLLECTED, "understand")
+    ),
     # Detection publishes alerts once a detect stage emits them; processed items stop here.
     "detect": Role("detect", STORY_UPDATES, None, True, True, _detect, same_partition),
     "respond": Role("respond", ALERTS, None, False, False, _respond, same_partition),

@@ -119,7 +119,7 @@ class Running:
         while not stop.is_set():
             try:
                 if not self._hold_lease(worker, stop):
-                    return
+                    break
                 if worker is None:
                     worker = self._start()
                 if not self.bus.connected:
@@ -134,6 +134,8 @@ class Running:
                     log.warning("worker %s waits: %s", self.spec.label, error, exc_info=not problem)
                 problem = str(error)
                 stop.wait(POLL_S)
+        if worker is not None:
+            worker.release()  # held deliveries go back at once rather than after ack_wait
 
     def _start(self) -> StageWorker:
         spec, role = self.spec, ROLES[self.spec.stage]

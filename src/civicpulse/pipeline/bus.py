@@ -8,6 +8,7 @@ JetStream implementation is in `bus_nats`; both follow the `Bus` protocol.
 from __future__ import annotations
 
 import json
+import math
 import queue
 import threading
 import zlib
@@ -114,6 +115,8 @@ class Delivery(Protocol):
 
     def term(self) -> None: ...
 
+    def in_progress(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class DeadLetter:
@@ -142,6 +145,10 @@ class Bus(Protocol):
 
     def backlog(self, boundary: str, stage: str, partition: int | None) -> tuple[int, int]: ...
 
+    def watermark(
+        self, upstream: tuple[str, str], boundary: str, stage: str, partition: int | None
+    ) -> float: ...
+
     def close(self) -> None: ...
 
 
@@ -158,6 +165,9 @@ class _Message:
 
     def term(self) -> None:
         self._settle()
+
+    def in_progress(self) -> None:
+        pass  # in process, nothing redelivers a message being held
 
     def nak(self, delay_s: float) -> None:
         del delay_s  # in process, a retried message simply goes to the back of its queue
@@ -221,6 +231,10 @@ class InProcessBus:
     def backlog(self, boundary: str, stage: str, partition: int | None) -> tuple[int, int]:
         key = _key(boundary, partition or 0)
         return self._queue(key).qsize(), self._pending[key]
+
+    def watermark(self, upstream: tuple[str, str], boundary: str, stage: str, partition: int | None) -> float:
+        del upstream, boundary, stage, partition
+        return math.inf  # in process, tests feed one queue in order: nothing needs holding back
 
     def close(self) -> None:
         self._queues.clear()

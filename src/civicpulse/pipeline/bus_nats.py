@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import socket
 import threading
 from collections.abc import Coroutine, Sequence
@@ -32,7 +33,7 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
-from civicpulse.errors import ConfigError, Retry
+from civicpulse.errors import ConfigError, Quarantine, Retry
 from civicpulse.pipeline.bus import BOUNDARIES, PARTITIONED, BusOptions, DeadLetter, Delivery, Envelope
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,9 @@ class NatsDelivery:
 
     def term(self) -> None:
         self.bus.call(self.msg.term())
+
+    def in_progress(self) -> None:
+        self.bus.call(self.msg.in_progress())
 
 
 class JetStreamBus:
@@ -328,6 +332,42 @@ class JetStreamBus:
         except NotFoundError:
             return 0, 0
         return int(info.num_pending or 0), int(info.num_ack_pending or 0)
+
+    def watermark(self, upstream: tuple[str, str], boundary: str, stage: str, partition: int | None) -> float:
+        """Return W: every item with an id below W has passed `upstream` and been delivered to this consumer.
+
+        `upstream` is (boundary, stage). W is the id of the oldest message in its stream above its consumer's
+        ack floor (not yet acknowledged, so perhaps not yet published here; infinity when none is), provided
+        the last message on this consumer's subject, read afterwards, has been delivered; else 0 (fetch more).
+        """
+        return self.call(self._watermark(upstream, boundary, stage, partition))
+
+    async def _watermark(
+        self, upstream: tuple[str, str], boundary: str, stage: str, partition: int | None
+    ) -> float:
+        stream, subject = self.names.stream(upstream[0]), self.names.subject(upstream[0], None)
+        try:
+            done = await self.js.consumer_info(stream, self.names.consumer(upstream[1], None))
+            floor = (done.ack_floor.stream_seq or 0) if done.ack_floor is not None else 0
+        except NotFoundError:
+            floor = 0  # no upstream worker has started yet
+        try:
+            # Past the upstream consumer's ack floor: after a crash the stream may keep acknowledged messages.
+            oldest = await self.js.get_msg(stream, floor + 1, subject=subject, next=True)
+            below = float(Envelope.decode(oldest.data or b"").item_id)
+        except NotFoundError:
+            below = math.inf
+        except Quarantine:
+            below = 0.0  # a malformed message: wait until the upstream stage has dead-lettered it
+        try:
+            last = await self.js.get_last_msg(
+                self.names.stream(boundary), self.names.subject(boundary, partition)
+            )
+        except NotFoundError:
+            return below  # everything published here was acknowledged, so delivered
+        info = await self.js.consumer_info(self.names.stream(boundary), self.names.consumer(stage, partition))
+        delivered = info.delivered.stream_seq if info.delivered is not None else 0
+        return below if (delivered or 0) >= (last.seq or 0) else 0.0
 
     def watch_max_deliveries(self, stage: str, boundary: str, partition: int | None) -> None:
         """Dead-letter messages the server stopped redelivering (a worker crashed on each delivery)."""

@@ -14,6 +14,7 @@ to the new holder.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ from civicpulse.store.fencing import Fence
 from civicpulse.store.scale import items_by_ids
 
 log = logging.getLogger(__name__)
+HOLD_POLL_S = 0.1
+"""How long a fetch waits while deliveries are held for lower ids (they are due as soon as those pass)."""
 
 # settings, store, partition, partitions, the partition lease's fence
 Build = Callable[[Settings, Store, int | None, int, Fence | None], list[Stage]]
@@ -53,6 +56,9 @@ class Role:
     """Whether items are loaded with the enrichment earlier stages stored."""
     build: Build
     route: Route
+    follows: tuple[str, str] | None = None
+    """The boundary and stage of parallel workers before this one: deliveries wait until every lower id has
+    passed them, so this stateful stage sees the stream in id (collection) order, as one process does."""
 
 
 class Metrics:
@@ -104,6 +110,8 @@ class StageWorker:
         """The partition lease's generation, checked by the stateful stages' saves (None: unleased)."""
         self.stages = self._build()
         self._stale = False
+        self._held: dict[int, tuple[Delivery, float]] = {}
+        """Deliveries waiting for lower ids, by item id (with when each was last marked in progress)."""
         bus.ensure(role.stage, partition)
 
     def reset(self, fence: Fence | None = None) -> None:
@@ -116,7 +124,14 @@ class StageWorker:
         """
         if fence is not None:
             self.fence = fence
+            self.release()  # the partition may have changed hands: held messages go back in stream order
         self._stale = True
+
+    def release(self) -> None:
+        """Give back held deliveries (a lost lease, a stop): they come again, in order, to the holder."""
+        held, self._held = self._held, {}
+        for delivery, _ in held.values():
+            self._nak_quietly(delivery)
 
     def _build(self) -> list[Stage]:
         options = self.bus.options
@@ -127,7 +142,10 @@ class StageWorker:
         if self._stale:
             self.stages = self._build()
             self._stale = False
-        deliveries = self.bus.fetch(self.role.source, self.role.stage, self.partition, timeout_s)
+        if self.role.follows is None:
+            deliveries = self.bus.fetch(self.role.source, self.role.stage, self.partition, timeout_s)
+        else:
+            deliveries = self._in_order(timeout_s)
         if not deliveries:
             return 0
         started = time.perf_counter()
@@ -139,6 +157,7 @@ class StageWorker:
             self.metrics.count(self.role.stage, "batch_fenced")
             for delivery in deliveries:
                 self._nak_quietly(delivery)
+            self.release()
             self.reset()
         except Exception as error:
             # Nothing of this batch was acknowledged; it comes back after the backoff.
@@ -155,6 +174,40 @@ class StageWorker:
             self.reset()
         self.metrics.batch(time.perf_counter() - started)
         return len(deliveries)
+
+    def _in_order(self, timeout_s: float) -> list[Delivery]:
+        """Fetch until a batch of the lowest held ids is due: every lower id has passed `role.follows`.
+
+        Parallel upstream workers publish their batches in whatever order they finish; the stateful stage
+        must not see item 40 before item 10. A full hold (the consumer delivers no more) goes on in id
+        order without waiting, so a stalled upstream worker cannot stop the stream.
+        """
+        assert self.role.follows is not None
+        options, malformed = self.bus.options, list[Delivery]()
+        wait = HOLD_POLL_S if self._held else timeout_s  # held ids may be due as soon as upstream moves
+        while True:
+            fetched = self.bus.fetch(self.role.source, self.role.stage, self.partition, wait)
+            now = time.monotonic()
+            for delivery in fetched:
+                try:
+                    # A copy of an id already held (redelivered, re-published) replaces it: the batch's ack
+                    # settles a redelivery; a re-published copy comes back and finds the item done.
+                    self._held[Envelope.decode(delivery.data).item_id] = (delivery, now)
+                except Quarantine:
+                    malformed.append(delivery)  # handled (dead-lettered) at once
+            if not self._held:
+                return malformed
+            below = self.bus.watermark(self.role.follows, self.role.source, self.role.stage, self.partition)
+            if len(self._held) + options.batch > options.max_ack_pending:
+                below = math.inf
+            due = [i for i in sorted(self._held)[: options.batch] if i < below]
+            for item_id, (delivery, touched) in self._held.items():
+                if item_id not in due and now - touched > options.ack_wait_s / 3:
+                    delivery.in_progress()  # held, not stuck: no redelivery meanwhile
+                    self._held[item_id] = (delivery, now)
+            if due or malformed or not fetched:
+                return malformed + [self._held.pop(i)[0] for i in due]
+            wait = HOLD_POLL_S
 
     def _handle(self, deliveries: Sequence[Delivery]) -> None:
         settled: list[Delivery] = []
