@@ -19,7 +19,7 @@ from civicpulse.demo import demo_rows
 from civicpulse.pipeline.bus import BusOptions
 from civicpulse.pipeline.bus_nats import JetStreamBus
 from civicpulse.store import open_store
-from tests.conftest import POSTGRES_ADMIN_URL, service_missing
+from tests.conftest import scratch_database, service_missing
 from tests.stories.synthetic import stream
 
 NATS_URL = os.environ.get("CIVICPULSE_TEST_NATS_URL", "nats://127.0.0.1:4222")
@@ -51,20 +51,9 @@ def prefix(nats_url: str) -> Iterator[str]:
 @pytest.fixture
 def cluster_db() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for one test, dropped afterwards."""
-    name = f"civicpulse_cluster_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        service_missing("PostgreSQL", exc)
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    open_store(url, upgrade=True).close()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("civicpulse_cluster") as url:
+        open_store(url, upgrade=True).close()
+        yield url
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ from civicpulse.store.schema import (
 from civicpulse.store.store import now
 from tests import factories
 from tests.cluster.test_scale_store import plans
-from tests.conftest import POSTGRES_ADMIN_URL, _truncate, service_missing
+from tests.conftest import _truncate, scratch_database
 
 JAN, FEB, MAR = (datetime(2024, month, 10, 8, 0, tzinfo=UTC) for month in (1, 2, 3))
 
@@ -205,18 +205,8 @@ def test_dropping_an_old_month_keeps_labels_and_counts_and_cleans_derived_rows(p
 @pytest.fixture
 def scratch_url() -> Iterator[str]:
     """A database of its own, for migrating down and up (the session's stays at head for other tests)."""
-    name = f"civicpulse_test_migrate_{now():%H%M%S%f}"
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        service_missing("PostgreSQL", exc)
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("civicpulse_test_migrate") as url:
+        yield url
 
 
 @pytest.mark.postgres
