@@ -26,7 +26,7 @@ from civicpulse.understand.classify.features import (
     unseen_idf,
     weigh,
 )
-from civicpulse.understand.classify.linear import out_of_fold_temperature
+from civicpulse.understand.classify.linear import out_of_fold_temperature, relabel
 
 if TYPE_CHECKING:
     from civicpulse.understand.embed import Embedder
@@ -92,13 +92,7 @@ class HybridTextClassifier:
 
     def learn_many(self, texts: Sequence[str], labels: Sequence[str]) -> None:
         """Fit on these labelled texts, replacing what was learnt before (labels as in the n-gram model)."""
-        if len(texts) != len(labels) or not texts:
-            raise ValueError("learn_many needs as many labels as texts, and at least one of each")
-        present = set(labels)
-        known = [lab for lab in self.labels if lab in present]
-        known += sorted(present - set(known))
-        self.labels = tuple(known)
-        gold = np.array([self.labels.index(lab) for lab in labels])
+        self.labels, gold = relabel(self.labels, texts, labels)
         self._reset()
         counts = self.featurizer.transform(texts)
         self.n_docs = counts.shape[0]

@@ -24,6 +24,21 @@ from civicpulse.understand.classify.features import (
 CALIBRATION_FOLDS = 3
 
 
+def relabel(
+    current: Sequence[str], texts: Sequence[str], labels: Sequence[str]
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Return the labels a model trained on `labels` has (known ones first, in order) and the gold indices.
+
+    Raise ValueError unless there are as many labels as texts, and at least one of each.
+    """
+    if len(texts) != len(labels) or not texts:
+        raise ValueError("learn_many needs as many labels as texts, and at least one of each")
+    present = set(labels)
+    known = [lab for lab in current if lab in present]
+    known += sorted(present - set(known))
+    return tuple(known), np.array([known.index(lab) for lab in labels])
+
+
 class LinearTextClassifier:
     """Hashed word and character n-grams, tf-idf, one linear model; `learn_many` refits from scratch.
 
@@ -66,13 +81,7 @@ class LinearTextClassifier:
         The model's labels become those present in `labels` (known ones first, in their order): a label
         without a single example could never be predicted, and would leave its weight row undefined.
         """
-        if len(texts) != len(labels) or not texts:
-            raise ValueError("learn_many needs as many labels as texts, and at least one of each")
-        present = set(labels)
-        known = [lab for lab in self.labels if lab in present]
-        known += sorted(present - set(known))
-        self.labels = tuple(known)
-        gold = np.array([self.labels.index(lab) for lab in labels])
+        self.labels, gold = relabel(self.labels, texts, labels)
         self._reset()
         counts = self.featurizer.transform(texts)
         self.n_docs = counts.shape[0]
