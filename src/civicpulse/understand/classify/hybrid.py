@@ -26,7 +26,7 @@ from civicpulse.understand.classify.features import (
     unseen_idf,
     weigh,
 )
-from civicpulse.understand.classify.linear import out_of_fold_temperature, relabel
+from civicpulse.understand.classify.linear import label_predictions, out_of_fold_temperature, relabel
 
 if TYPE_CHECKING:
     from civicpulse.understand.embed import Embedder
@@ -136,12 +136,7 @@ class HybridTextClassifier:
         """Return one prediction per text."""
         if not texts:
             return []
-        probs = self.probabilities(self.scores(texts))
-        labels = self.labels
-        return [
-            Prediction(labels[k], dict(zip(labels, row, strict=True)))
-            for k, row in zip(probs.argmax(axis=1).tolist(), probs.tolist(), strict=True)
-        ]
+        return label_predictions(self.labels, self.probabilities(self.scores(texts)))
 
     def predict_one(self, text: str) -> Prediction:
         """Return the prediction for one text."""

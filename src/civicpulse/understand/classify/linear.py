@@ -39,6 +39,14 @@ def relabel(
     return tuple(known), np.array([known.index(lab) for lab in labels])
 
 
+def label_predictions(labels: Sequence[str], probs: np.ndarray) -> list[Prediction]:
+    """Return one prediction per row of `probs` (one column per label): the likeliest label and all."""
+    return [
+        Prediction(labels[k], dict(zip(labels, row, strict=True)))
+        for k, row in zip(probs.argmax(axis=1).tolist(), probs.tolist(), strict=True)
+    ]
+
+
 class LinearTextClassifier:
     """Hashed word and character n-grams, tf-idf, one linear model; `learn_many` refits from scratch.
 
@@ -115,11 +123,7 @@ class LinearTextClassifier:
 
     def predictions(self, probs: np.ndarray) -> list[Prediction]:
         """Return predictions for a matrix of probabilities."""
-        labels = self.labels
-        return [
-            Prediction(labels[k], dict(zip(labels, row, strict=True)))
-            for k, row in zip(probs.argmax(axis=1).tolist(), probs.tolist(), strict=True)
-        ]
+        return label_predictions(self.labels, probs)
 
     def predict_one(self, text: str) -> Prediction:
         """Return the prediction for one text."""
