@@ -61,23 +61,28 @@ def test_key_phrases_keep_their_diacritics() -> None:
     assert not any(p.isascii() for p in phrases if p != "cho")
 
 
-def test_shelf_and_merges_survive_a_restart() -> None:
+def _fresh() -> StoryClusterer:
+    return StoryClusterer(idle_horizon_s=1.5 * DAY, maintain_every=3)
+
+
+def _cut_after_nine() -> tuple[list[Doc], list[int], StoryClusterer, list[int]]:
+    """A stream with shelving and merges: every item's story in one run, and a second run stopped after 9."""
     texts = ["flood canal tide", "metro ticket price", "flood canal tide", "school exam", "flood canal"]
     built = [doc(str(i), t, time=i * DAY) for i, t in enumerate(texts * 4)]
-
-    def fresh() -> StoryClusterer:
-        return StoryClusterer(idle_horizon_s=1.5 * DAY, maintain_every=3)
-
-    whole = fresh()
+    whole = _fresh()
     expected = [whole.learn_one(d) for d in built]
-    first = fresh()
-    got = [first.learn_one(d) for d in built[:9]]
+    first = _fresh()
+    return built, expected, first, [first.learn_one(d) for d in built[:9]]
+
+
+def test_shelf_and_merges_survive_a_restart() -> None:
+    built, expected, first, got = _cut_after_nine()
     state = json.loads(json.dumps(first.to_state()))
     stories = [
         type(s).from_state(s.id, json.loads(json.dumps(s.to_state())), label=s.label, items=s.items)
         for s in first.stories.values()
     ]
-    second = fresh()
+    second = _fresh()
     second.load_state(state, stories)
     got += [second.learn_one(d) for d in built[9:]]
     assert got == expected
@@ -114,16 +119,7 @@ def _before_lazy_fading(state: dict[str, object]) -> dict[str, object]:
 
 def test_states_saved_before_lazy_fading_still_load() -> None:
     """Checkpoints and story rows written before stories kept a scale load as scale 1 and continue alike."""
-    texts = ["flood canal tide", "metro ticket price", "flood canal tide", "school exam", "flood canal"]
-    built = [doc(str(i), t, time=i * DAY) for i, t in enumerate(texts * 4)]
-
-    def fresh() -> StoryClusterer:
-        return StoryClusterer(idle_horizon_s=1.5 * DAY, maintain_every=3)
-
-    whole = fresh()
-    expected = [whole.learn_one(d) for d in built]
-    first = fresh()
-    got = [first.learn_one(d) for d in built[:9]]
+    built, expected, first, got = _cut_after_nine()
     assert any(s.scale < 1.0 for s in first.stories.values())
     state = json.loads(json.dumps(first.to_state()))
     state["shelf"] = [_before_lazy_fading(row) for row in state["shelf"]]
@@ -132,7 +128,7 @@ def test_states_saved_before_lazy_fading_still_load() -> None:
         type(s).from_state(s.id, _before_lazy_fading(json.loads(json.dumps(s.to_state()))), label=s.label)
         for s in first.stories.values()
     ]
-    second = fresh()
+    second = _fresh()
     second.load_state(state, stories)
     for sid, story in second.stories.items():
         live = first.stories[sid]
